@@ -1,0 +1,42 @@
+package dev.backprop.core;
+
+import dev.backprop.core.data.DataSet;
+
+/**
+ * Computes Δ, the sum over examples of ∂J_i/∂W, for a range of a data set: the one contract every engine
+ * (reference, SIMD, parallel, distributed) implements, so that optimizers, reductions and the trainer see
+ * a single kind of result.
+ *
+ * <p>An engine adds to a {@link GradientSum}; it never divides by m. Implementations say whether one
+ * instance may be called from several threads at once.
+ */
+public interface GradientEngine extends AutoCloseable {
+
+    /** A short name for logs and the command line ({@code reference}, {@code simd}, ...). */
+    String name();
+
+    /**
+     * Adds Δ, Σ J_i and the count of the examples {@code [from, to)} of {@code data} into {@code sum}.
+     *
+     * @throws IllegalArgumentException if the data, the range or the sum do not fit the network
+     */
+    void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum);
+
+    /** Δ over the whole data set, in a new {@link GradientSum}. */
+    default GradientSum accumulate(Parameters params, DataSet data) {
+        GradientSum sum = GradientSum.zeros(params.network());
+        accumulate(params, data, 0, data.size(), sum);
+        return sum;
+    }
+
+    /**
+     * The forward pass only: h(x_i) for the examples {@code [from, to)}, written row by row into
+     * {@code outputs} ((to − from) × S_L values).
+     */
+    void predict(Parameters params, DataSet data, int from, int to, double[] outputs);
+
+    /** Releases threads or buffers the engine owns. The default has nothing to release. */
+    @Override
+    default void close() {
+    }
+}

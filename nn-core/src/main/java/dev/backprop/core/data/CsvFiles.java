@@ -1,0 +1,124 @@
+package dev.backprop.core.data;
+
+import com.google.common.primitives.ImmutableDoubleArray;
+import com.google.common.primitives.ImmutableIntArray;
+import dev.backprop.core.io.FileFormatException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Numeric CSV without a header: one example a line, fields separated by commas, blank lines ignored.
+ * Values are kept in double precision, exactly as written. Each bad row fails with the file, the line and
+ * the field: the wrong number of fields, text that is not a decimal number, a number out of range, or a
+ * label outside the classes. {@code NaN} and {@code Infinity} are refused as text, not parsed.
+ */
+public final class CsvFiles {
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private CsvFiles() {
+    }
+
+    /** Rows of {@code inputs} inputs followed by {@code targets} targets. */
+    public static DataSet read(Path file, int inputs, int targets) throws IOException {
+        ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
+        ImmutableDoubleArray.Builder y = ImmutableDoubleArray.builder();
+        String expected = (inputs + targets) + " fields (" + inputs + " inputs, then " + targets + " targets)";
+        int rows = forEachRow(file, inputs + targets, expected, (fields, line) -> {
+            for (int f = 0; f < fields.length; f++) {
+                (f < inputs ? x : y).add(number(file, line, f, fields[f]));
+            }
+        });
+        checkNotEmpty(file, rows);
+        return DataSet.ofDoubles(x.build().toArray(), inputs, y.build().toArray(), targets);
+    }
+
+    /** Rows of {@code inputs} inputs followed by one class label in [0, classes). */
+    public static DataSet readLabeled(Path file, int inputs, int classes) throws IOException {
+        ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
+        ImmutableIntArray.Builder labels = ImmutableIntArray.builder();
+        String expected = (inputs + 1) + " fields (" + inputs + " inputs, then the class label)";
+        int rows = forEachRow(file, inputs + 1, expected, (fields, line) -> {
+            for (int f = 0; f < inputs; f++) {
+                x.add(number(file, line, f, fields[f]));
+            }
+            String label = fields[inputs].trim();
+            int value;
+            try {
+                value = Integer.parseInt(label);
+            } catch (NumberFormatException e) {
+                throw new FileFormatException(file, where(line, inputs), "label '" + label + "' is not a whole number");
+            }
+            if (value < 0 || value >= classes) {
+                throw new FileFormatException(file, where(line, inputs), "label " + value + " is outside the " + classes
+                        + " classes 0.." + (classes - 1));
+            }
+            labels.add(value);
+        });
+        checkNotEmpty(file, rows);
+        double[] wide = x.build().toArray();
+        float[] narrow = new float[wide.length];
+        for (int i = 0; i < wide.length; i++) {
+            narrow[i] = (float) wide[i];
+        }
+        return DataSet.classification(narrow, inputs, labels.build().toArray(), classes);
+    }
+
+    @FunctionalInterface
+    private interface RowHandler {
+        void accept(String[] fields, int line) throws FileFormatException;
+    }
+
+    private static int forEachRow(Path file, int fieldCount, String expected, RowHandler handler) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "CSV file not found");
+        }
+        int rows = 0;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            int line = 0;
+            while ((text = reader.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                String[] fields = text.split(",", -1);
+                if (fields.length != fieldCount) {
+                    throw new FileFormatException(file, "line " + line, "expected " + expected + ", found " + fields.length);
+                }
+                handler.accept(fields, line);
+                rows++;
+            }
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new FileFormatException(file, "", "is not UTF-8 text");
+        }
+        return rows;
+    }
+
+    private static void checkNotEmpty(Path file, int rows) throws FileFormatException {
+        if (rows == 0) {
+            throw new FileFormatException(file, "", "holds no examples: the data set would be empty");
+        }
+    }
+
+    private static double number(Path file, int line, int field, String text) throws FileFormatException {
+        String s = text.trim();
+        if (!NUMBER.matcher(s).matches()) {
+            throw new FileFormatException(file, where(line, field), "'" + s + "' is not a number"
+                    + (line == 1 ? " (the file must not have a header row)" : ""));
+        }
+        double value = Double.parseDouble(s);
+        if (!Double.isFinite(value)) {
+            throw new FileFormatException(file, where(line, field), s + " is out of the range of a double");
+        }
+        return value;
+    }
+
+    private static String where(int line, int field) {
+        return "line " + line + ", field " + (field + 1);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.backprop.core.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Examples in memory: m rows of S_1 inputs and S_L targets, row-major, with the class label of each
+ * example when it is a classification set (targets one-hot).
+ *
+ * <p>Values are stored in float32 (images, large sets) or float64 (text files such as CSV, whose values
+ * the gradient command must use exactly as written). Engines read them through the copy methods, in the
+ * precision they compute in. Every value is checked to be finite when the set is made, so engines never
+ * see NaN or infinity from the data.
+ *
+ * <p>Immutable, except for buffers made by {@link #newBuffer(int)}, which the trainer refills with
+ * {@link #gatherInto} so that a training step allocates nothing.
+ */
+public final class DataSet {
+    private final int size;
+    private final int inputSize;
+    private final int targetSize;
+    private final float[] floatInputs;
+    private final double[] doubleInputs;
+    private final float[] floatTargets;
+    private final double[] doubleTargets;
+    private final int[] labels;
+    private final int classes;
+    private final boolean buffer;
+
+    private DataSet(int size, int inputSize, int targetSize, float[] floatInputs, double[] doubleInputs,
+            float[] floatTargets, double[] doubleTargets, int[] labels, int classes, boolean buffer) {
+        this.size = size;
+        this.inputSize = inputSize;
+        this.targetSize = targetSize;
+        this.floatInputs = floatInputs;
+        this.doubleInputs = doubleInputs;
+        this.floatTargets = floatTargets;
+        this.doubleTargets = doubleTargets;
+        this.labels = labels;
+        this.classes = classes;
+        this.buffer = buffer;
+    }
+
+    /** A float32 set from row-major arrays; the arrays are copied and checked. */
+    public static DataSet ofFloats(float[] inputs, int inputSize, float[] targets, int targetSize) {
+        int size = rows(inputs.length, inputSize, targets.length, targetSize);
+        checkFinite(inputs, inputSize, "input");
+        checkFinite(targets, targetSize, "target");
+        return new DataSet(size, inputSize, targetSize, inputs.clone(), null, targets.clone(), null, null, 0, false);
+    }
+
+    /** A float64 set from row-major arrays; the arrays are copied and checked. */
+    public static DataSet ofDoubles(double[] inputs, int inputSize, double[] targets, int targetSize) {
+        int size = rows(inputs.length, inputSize, targets.length, targetSize);
+        checkFinite(inputs, inputSize, "input");
+        checkFinite(targets, targetSize, "target");
+        return new DataSet(size, inputSize, targetSize, null, inputs.clone(), null, targets.clone(), null, 0, false);
+    }
+
+    /**
+     * A classification set: float32 inputs and a label in [0, classes) per example, whose targets are the
+     * one-hot vectors of the labels.
+     */
+    public static DataSet classification(float[] inputs, int inputSize, int[] labels, int classes) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("a classification set needs at least 2 classes, got " + classes);
+        }
+        int size = rows(inputs.length, inputSize, labels.length, 1);
+        checkFinite(inputs, inputSize, "input");
+        float[] targets = new float[Math.multiplyExact(size, classes)];
+        for (int i = 0; i < size; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("example " + i + " has label " + labels[i]
+                        + ", outside the " + classes + " classes 0.." + (classes - 1));
+            }
+            targets[i * classes + labels[i]] = 1f;
+        }
+        return new DataSet(size, inputSize, classes, inputs.clone(), null, targets, null, labels.clone(), classes, false);
+    }
+
+    private static int rows(int inputValues, int inputSize, int targetValues, int targetSize) {
+        if (inputSize < 1 || targetSize < 1) {
+            throw new IllegalArgumentException("examples need at least 1 input and 1 target, got "
+                    + inputSize + " and " + targetSize);
+        }
+        if (inputValues % inputSize != 0) {
+            throw new IllegalArgumentException(inputValues + " input values are not a whole number of examples of "
+                    + inputSize);
+        }
+        int size = inputValues / inputSize;
+        if (size == 0) {
+            throw new IllegalArgumentException("the data set is empty: it has no examples");
+        }
+        if ((long) size * targetSize != targetValues) {
+            throw new IllegalArgumentException(size + " examples of " + inputSize + " inputs need " + (long) size * targetSize
+                    + " target values (" + targetSize + " each), but " + targetValues + " were given");
+        }
+        return size;
+    }
+
+    private static void checkFinite(float[] values, int width, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("example " + i / width + ", " + what + " " + i % width + " is "
+                        + values[i] + "; values must be finite");
+            }
+        }
+    }
+
+    private static void checkFinite(double[] values, int width, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException("example " + i / width + ", " + what + " " + i % width + " is "
+                        + values[i] + "; values must be finite");
+            }
+        }
+    }
+
+    /** m, the number of examples. */
+    public int size() {
+        return size;
+    }
+
+    /** S_1, the inputs per example. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** S_L, the targets per example. */
+    public int targetSize() {
+        return targetSize;
+    }
+
+    /** Whether values are stored in float64 (otherwise float32). */
+    public boolean isDoublePrecision() {
+        return doubleInputs != null;
+    }
+
+    /** Whether each example has a class label (a set made by {@link #classification}). */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** The number of classes of a classification set, 0 otherwise. */
+    public int classes() {
+        return classes;
+    }
+
+    /** The class label of example {@code i} of a classification set. */
+    public int label(int i) {
+        if (labels == null) {
+            throw new IllegalStateException("this data set has no class labels");
+        }
+        Objects.checkIndex(i, size);
+        return labels[i];
+    }
+
+    /** Input k of example i. */
+    public double input(int i, int k) {
+        int at = Objects.checkIndex(i, size) * inputSize + Objects.checkIndex(k, inputSize);
+        return floatInputs != null ? floatInputs[at] : doubleInputs[at];
+    }
+
+    /** Target k of example i. */
+    public double target(int i, int k) {
+        int at = Objects.checkIndex(i, size) * targetSize + Objects.checkIndex(k, targetSize);
+        return floatTargets != null ? floatTargets[at] : doubleTargets[at];
+    }
+
+    /** Copies the inputs of example i to {@code dst[offset ..]}. */
+    public void readInputs(int i, double[] dst, int offset) {
+        int at = Objects.checkIndex(i, size) * inputSize;
+        if (floatInputs != null) {
+            for (int k = 0; k < inputSize; k++) {
+                dst[offset + k] = floatInputs[at + k];
+            }
+        } else {
+            System.arraycopy(doubleInputs, at, dst, offset, inputSize);
+        }
+    }
+
+    /** Copies the inputs of examples {@code [from, to)}, row after row, to {@code dst[offset ..]} in float32. */
+    public void readInputs(int from, int to, float[] dst, int offset) {
+        Objects.checkFromToIndex(from, to, size);
+        if (floatInputs != null) {
+            System.arraycopy(floatInputs, from * inputSize, dst, offset, (to - from) * inputSize);
+        } else {
+            for (int i = from * inputSize, o = offset; i < to * inputSize; i++, o++) {
+                dst[o] = (float) doubleInputs[i];
+            }
+        }
+    }
+
+    /** Copies the targets of example i to {@code dst[offset ..]}. */
+    public void readTargets(int i, double[] dst, int offset) {
+        int at = Objects.checkIndex(i, size) * targetSize;
+        if (floatTargets != null) {
+            for (int k = 0; k < targetSize; k++) {
+                dst[offset + k] = floatTargets[at + k];
+            }
+        } else {
+            System.arraycopy(doubleTargets, at, dst, offset, targetSize);
+        }
+    }
+
+    /** Copies the targets of examples {@code [from, to)}, row after row, to {@code dst[offset ..]} in float32. */
+    public void readTargets(int from, int to, float[] dst, int offset) {
+        Objects.checkFromToIndex(from, to, size);
+        if (floatTargets != null) {
+            System.arraycopy(floatTargets, from * targetSize, dst, offset, (to - from) * targetSize);
+        } else {
+            for (int i = from * targetSize, o = offset; i < to * targetSize; i++, o++) {
+                dst[o] = (float) doubleTargets[i];
+            }
+        }
+    }
+
+    /** The examples {@code [from, to)} as a new set (same precision, labels kept). */
+    public DataSet slice(int from, int to) {
+        Objects.checkFromToIndex(from, to, size);
+        if (from == to) {
+            throw new IllegalArgumentException("the data set is empty: slice [" + from + ", " + to + ") has no examples");
+        }
+        int[] order = new int[to - from];
+        Arrays.setAll(order, i -> from + i);
+        DataSet out = newBuffer(to - from);
+        gatherInto(order, 0, order.length, out);
+        return new DataSet(out.size, inputSize, targetSize, out.floatInputs, out.doubleInputs, out.floatTargets,
+                out.doubleTargets, out.labels, classes, false);
+    }
+
+    /**
+     * A zero-filled, writable set of {@code capacity} examples shaped and stored like this one, to be
+     * filled by {@link #gatherInto}.
+     */
+    public DataSet newBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a buffer needs room for at least 1 example, got " + capacity);
+        }
+        long in = (long) capacity * inputSize;
+        long out = (long) capacity * targetSize;
+        boolean f = floatInputs != null;
+        return new DataSet(capacity, inputSize, targetSize,
+                f ? new float[Math.toIntExact(in)] : null, f ? null : new double[Math.toIntExact(in)],
+                f ? new float[Math.toIntExact(out)] : null, f ? null : new double[Math.toIntExact(out)],
+                labels != null ? new int[capacity] : null, classes, true);
+    }
+
+    /**
+     * Copies the examples {@code order[from .. to)} of this set to rows {@code 0 .. to − from} of
+     * {@code buffer} (made by {@link #newBuffer}), so that a shuffled mini-batch is contiguous.
+     */
+    public void gatherInto(int[] order, int from, int to, DataSet buffer) {
+        if (!buffer.buffer || buffer.inputSize != inputSize || buffer.targetSize != targetSize
+                || (buffer.floatInputs != null) != (floatInputs != null) || (buffer.labels != null) != (labels != null)) {
+            throw new IllegalArgumentException("the target is not a buffer made by newBuffer() of this data set");
+        }
+        if (to - from > buffer.size) {
+            throw new IllegalArgumentException((to - from) + " examples do not fit a buffer of " + buffer.size);
+        }
+        for (int r = 0, p = from; p < to; r++, p++) {
+            int i = Objects.checkIndex(order[p], size);
+            if (floatInputs != null) {
+                System.arraycopy(floatInputs, i * inputSize, buffer.floatInputs, r * inputSize, inputSize);
+                System.arraycopy(floatTargets, i * targetSize, buffer.floatTargets, r * targetSize, targetSize);
+            } else {
+                System.arraycopy(doubleInputs, i * inputSize, buffer.doubleInputs, r * inputSize, inputSize);
+                System.arraycopy(doubleTargets, i * targetSize, buffer.doubleTargets, r * targetSize, targetSize);
+            }
+            if (labels != null) {
+                buffer.labels[r] = labels[i];
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DataSet[" + size + " examples, " + inputSize + " inputs, " + targetSize + " targets, "
+                + (isDoublePrecision() ? "float64" : "float32") + (labels != null ? ", " + classes + " classes]" : "]");
+    }
+}

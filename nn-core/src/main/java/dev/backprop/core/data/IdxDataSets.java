@@ -1,0 +1,56 @@
+package dev.backprop.core.data;
+
+import dev.backprop.core.io.FileFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Builds classification sets from a pair of IDX files, images and labels, as MNIST ships them. */
+public final class IdxDataSets {
+    /** Pixel values 0..255 are divided by this so that inputs lie in [0, 1]. */
+    public static final float PIXEL_SCALE = 255f;
+
+    private IdxDataSets() {
+    }
+
+    /**
+     * Reads images (n × any shape, each flattened row-major into one example) and labels (n values in
+     * [0, classes)), and scales pixels by 1/255 when the images are unsigned bytes.
+     */
+    public static DataSet read(Path images, Path labels, int classes) throws IOException {
+        IdxFile imageFile = IdxFile.read(images);
+        IdxFile labelFile = IdxFile.read(labels);
+        int[] imageDims = imageFile.dimensions();
+        int[] labelDims = labelFile.dimensions();
+        if (imageDims.length < 2) {
+            throw new FileFormatException(images, "header", "has dimensions " + Arrays.toString(imageDims)
+                    + "; images need at least 2 (count, then the shape of one image)");
+        }
+        if (labelDims.length != 1) {
+            throw new FileFormatException(labels, "header", "has dimensions " + Arrays.toString(labelDims)
+                    + "; labels need exactly 1 (the count)");
+        }
+        int n = imageDims[0];
+        if (n == 0) {
+            throw new FileFormatException(images, "header", "holds no images: the data set would be empty");
+        }
+        if (labelDims[0] != n) {
+            throw new FileFormatException(labels, "header", "holds " + labelDims[0] + " labels, but " + images + " holds "
+                    + n + " images");
+        }
+        int[] y = labelFile.toInts();
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0 || y[i] >= classes) {
+                throw new FileFormatException(labels, "label " + i, "is " + y[i] + ", outside the " + classes
+                        + " classes 0.." + (classes - 1));
+            }
+        }
+        float[] x = imageFile.toFloats();
+        if (imageFile.type() == IdxFile.UNSIGNED_BYTE) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] /= PIXEL_SCALE;
+            }
+        }
+        return DataSet.classification(x, x.length / n, y, classes);
+    }
+}
