@@ -1,0 +1,76 @@
+package dev.backprop.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.core.io.FileFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvFilesTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        return Files.writeString(dir.resolve("data.csv"), text);
+    }
+
+    @Test
+    void readsInputsThenTargetsExactlyAsWritten() throws IOException {
+        DataSet d = CsvFiles.read(write("0.1, 2e-3,-4\n\n5,.5,6.25\n"), 2, 1);
+        assertEquals(2, d.size());
+        assertTrue(d.isDoublePrecision());
+        assertEquals(0.1, d.input(0, 0), 0.0);
+        assertEquals(2e-3, d.input(0, 1), 0.0);
+        assertEquals(-4, d.target(0, 0), 0.0);
+        assertEquals(6.25, d.target(1, 0), 0.0);
+    }
+
+    @Test
+    void readsLabelsAsOneHotTargets() throws IOException {
+        DataSet d = CsvFiles.readLabeled(write("1,2,0\n3,4,2\n"), 2, 3);
+        assertEquals(2, d.label(1));
+        assertEquals(1.0, d.target(1, 2), 0.0);
+        assertEquals(0.0, d.target(1, 0), 0.0);
+    }
+
+    @Test
+    void badRowsNameTheFileTheLineAndTheField() throws IOException {
+        assertError("line 2: expected 3 fields (2 inputs, then 1 targets), found 2", write("1,2,3\n4,5\n"), 2, 1);
+        assertError("line 1, field 2: 'x' is not a number (the file must not have a header row)", write("1,x,3\n"), 2, 1);
+        assertError("line 2, field 1: 'NaN' is not a number", write("1,2,3\nNaN,1,1\n"), 2, 1);
+        assertError("line 1, field 3: 'Infinity' is not a number (the file must not have a header row)",
+                write("1,2,Infinity\n"), 2, 1);
+        assertError("line 1, field 1: 1e999 is out of the range of a double", write("1e999,2,3\n"), 2, 1);
+        assertError("line 2, field 2: '' is not a number", write("1,2,3\n1,,3\n"), 2, 1);
+        assertError("holds no examples: the data set would be empty", write("\n  \n"), 2, 1);
+    }
+
+    @Test
+    void labelsOutOfRangeAreRefused() throws IOException {
+        Path f = write("1,2,0\n3,4,3\n");
+        FileFormatException e = assertThrows(FileFormatException.class, () -> CsvFiles.readLabeled(f, 2, 3));
+        assertEquals(f + ": line 2, field 3: label 3 is outside the 3 classes 0..2", e.getMessage());
+        Path g = write("1,2,1.5\n");
+        e = assertThrows(FileFormatException.class, () -> CsvFiles.readLabeled(g, 2, 3));
+        assertEquals(g + ": line 1, field 3: label '1.5' is not a whole number", e.getMessage());
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        Path missing = dir.resolve("nope.csv");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> CsvFiles.read(missing, 1, 1));
+        assertEquals(missing + ": CSV file not found", e.getMessage());
+    }
+
+    private static void assertError(String expected, Path file, int inputs, int targets) {
+        FileFormatException e = assertThrows(FileFormatException.class, () -> CsvFiles.read(file, inputs, targets));
+        assertEquals(file + ": " + expected, e.getMessage());
+        assertEquals(file, e.file());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.backprop.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class DataSetTest {
+
+    @Test
+    void nonFiniteValuesAreRefusedWithTheExampleAndThePlace() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataSet.ofFloats(new float[] {1, 2, 3, Float.NaN}, 2, new float[] {0, 1}, 1));
+        assertEquals("example 1, input 1 is NaN; values must be finite", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> DataSet.ofDoubles(new double[] {1, 2}, 1, new double[] {0, Double.NEGATIVE_INFINITY}, 1));
+        assertEquals("example 1, target 0 is -Infinity; values must be finite", e.getMessage());
+    }
+
+    @Test
+    void emptyAndMisshapenSetsAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataSet.ofFloats(new float[0], 3, new float[0], 1));
+        assertEquals("the data set is empty: it has no examples", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DataSet.ofFloats(new float[5], 2, new float[2], 1));
+        assertEquals("5 input values are not a whole number of examples of 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DataSet.ofFloats(new float[4], 2, new float[3], 1));
+        assertEquals("2 examples of 2 inputs need 2 target values (1 each), but 3 were given", e.getMessage());
+    }
+
+    @Test
+    void labelsOutsideTheClassesAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataSet.classification(new float[4], 2, new int[] {0, 10}, 10));
+        assertEquals("example 1 has label 10, outside the 10 classes 0..9", e.getMessage());
+    }
+
+    @Test
+    void gatherCopiesShuffledRowsIntoABufferInOrder() {
+        DataSet d = DataSet.classification(new float[] {0, 1, 10, 11, 20, 21}, 2, new int[] {0, 1, 2}, 3);
+        DataSet buffer = d.newBuffer(2);
+        d.gatherInto(new int[] {2, 0, 1}, 0, 2, buffer);
+        float[] x = new float[4];
+        buffer.readInputs(0, 2, x, 0);
+        assertArrayEquals(new float[] {20, 21, 0, 1}, x);
+        assertEquals(2, buffer.label(0));
+        assertEquals(1.0, buffer.target(0, 2), 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> d.gatherInto(new int[] {0, 1, 2}, 0, 3, buffer));
+        assertEquals("3 examples do not fit a buffer of 2", e.getMessage());
+    }
+
+    @Test
+    void sliceKeepsPrecisionAndLabels() {
+        DataSet d = DataSet.classification(new float[] {0, 1, 10, 11, 20, 21}, 2, new int[] {0, 1, 2}, 3);
+        DataSet s = d.slice(1, 3);
+        assertEquals(2, s.size());
+        assertEquals(10.0, s.input(0, 0), 0.0);
+        assertEquals(2, s.label(1));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.backprop.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.core.Activation;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.ReferenceEngine;
+import dev.backprop.core.data.DataSet;
+import dev.backprop.core.testing.RandomProblems;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+    @TempDir
+    Path dir;
+
+    private final Network network = Network.builder(5, 7, 3).hiddenActivation(Activation.TANH).softmaxCrossEntropy().build();
+    private final Model model = new Model(RandomProblems.parameters(network, 0.7, 4),
+            Map.of("seed", "4", "data", "fashion-mnist ✓"));
+
+    @Test
+    void saveThenLoadGivesTheSameModelBytesAndPredictions() throws IOException {
+        Path file = dir.resolve("m.nnm");
+        ModelFile.write(file, model);
+        Model loaded = ModelFile.read(file);
+        assertEquals(model, loaded);
+        assertEquals(model.provenance(), loaded.provenance());
+        Path again = dir.resolve("again.nnm");
+        ModelFile.write(again, loaded);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
+
+        DataSet data = RandomProblems.data(network, 6, 1, false);
+        double[] before = new double[18];
+        double[] after = new double[18];
+        new ReferenceEngine().predict(model.parameters(), data, 0, 6, before);
+        new ReferenceEngine().predict(loaded.parameters(), data, 0, 6, after);
+        assertArrayEquals(before, after, 0.0);
+    }
+
+    @Test
+    void float32FilesRoundEachWeightOnce() throws IOException {
+        Path file = dir.resolve("m32.nnm");
+        ModelFile.write(file, model, ModelFile.Precision.FLOAT32);
+        double[] loaded = ModelFile.read(file).parameters().values();
+        double[] original = model.parameters().values();
+        for (int i = 0; i < original.length; i++) {
+            assertEquals((float) original[i], loaded[i], 0.0);
+        }
+        assertTrue(Files.size(file) < Files.size(writeDefault()));
+    }
+
+    private Path writeDefault() throws IOException {
+        Path file = dir.resolve("m64.nnm");
+        ModelFile.write(file, model);
+        return file;
+    }
+
+    @Test
+    void everyFlippedByteIsRefused() throws IOException {
+        byte[] good = Files.readAllBytes(writeDefault());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x10;
+            int at = i;
+            FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bad),
+                    () -> "flipping byte " + at + " went unnoticed");
+            assertTrue(e.getMessage().startsWith("m: "), e.getMessage());
+        }
+        ModelFile.decode(Path.of("m"), good);
+    }
+
+    @Test
+    void aFlippedWeightByteIsAChecksumMismatch() throws IOException {
+        byte[] bad = Files.readAllBytes(writeDefault());
+        bad[bad.length - 20] ^= 1;
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bad));
+        assertTrue(e.getMessage().startsWith("m: checksum mismatch (CRC32C stored "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): the file is corrupted or truncated"), e.getMessage());
+    }
+
+    @Test
+    void everyCutIsRefused() throws IOException {
+        byte[] good = Files.readAllBytes(writeDefault());
+        for (int length = 0; length < good.length; length++) {
+            byte[] cut = Arrays.copyOf(good, length);
+            assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), cut), "cut at " + length);
+        }
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> ModelFile.decode(Path.of("m"), Arrays.copyOf(good, good.length - 8)));
+        assertEquals("m: the file is " + (good.length - 8) + " bytes, but its header describes " + good.length
+                + " bytes: it is truncated or corrupted", e.getMessage());
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedWithAClearMessage() throws IOException {
+        byte[] bytes = Files.readAllBytes(writeDefault());
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(4, (short) 2);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bytes));
+        assertEquals("m: byte 4: format version 2 is newer than this build reads (up to 1); use a newer nn", e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAModelSaysSo() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello, world");
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.read(text));
+        assertEquals(text + ": byte 0: not a model file: it does not start with \"NNBP\"", e.getMessage());
+    }
+
+    @Test
+    void aValidChecksumOverAnInvalidNetworkIsStillRefused() throws IOException {
+        byte[] bytes = Files.readAllBytes(writeDefault());
+        // Make the output activation sigmoid while the cost stays cross-entropy, and re-seal the checksum.
+        int activationOffset = 14 + 4 * 3 + 1;
+        bytes[activationOffset] = 1;
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length - 4, (int) crc.getValue());
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bytes));
+        assertEquals("m: header: invalid network: the cross-entropy cost needs a softmax output layer, not sigmoid",
+                e.getMessage());
+    }
+
+    @Test
+    void aFailedWriteLeavesThePreviousModelIntactAndNoTemporaryFile() throws IOException {
+        Path file = writeDefault();
+        byte[] before = Files.readAllBytes(file);
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
+            out.write(new byte[] {1, 2, 3});
+            throw new IOException("disk full (simulated)");
+        }));
+        assertEquals("disk full (simulated)", e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertEquals(Model.class, ModelFile.read(file).getClass());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "a temporary file was left behind");
+        }
+    }
+
+    @Test
+    void parametersOfAModelAreACopy() {
+        Parameters p = model.parameters();
+        p.values()[0] += 1;
+        assertEquals(model.parameters().values()[0] + 1, p.values()[0], 0.0);
+    }
+}
