@@ -1,0 +1,26 @@
+package dev.backprop.cli;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.ReferenceEngine;
+import java.util.List;
+
+/** The engines the command line can choose with {@code --engine}. */
+final class Engines {
+    /** The names accepted by {@code --engine}. */
+    static final List<String> NAMES = List.of("reference");
+
+    private Engines() {
+    }
+
+    /** A new engine; the caller closes it. */
+    static GradientEngine create(String name, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        return switch (name) {
+            case "reference" -> new ReferenceEngine();
+            default -> throw new IllegalArgumentException("unknown engine '" + name + "'; expected one of "
+                    + String.join(", ", NAMES));
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.backprop.cli;
+
+import dev.backprop.cli.json.WeightsJson;
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.data.CsvFiles;
+import dev.backprop.core.data.DataSet;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nn gradient}: J and D = Δ/m over every row of a CSV file, as JSON. */
+@Command(name = "gradient",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Computes the cost J and the gradient D = Δ/m of a network over every row of a CSV file and prints",
+            "{\"loss\": J, \"gradients\": [...]} with the gradients in the layout of the weights file.",
+            "Each CSV row holds the S_1 inputs followed by the S_L targets, with no header."})
+final class GradientCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--weights", required = true, paramLabel = "W.json",
+            description = "The network and its weights: {\"layers\":[...], \"activation\":..., \"bias\":..., \"weights\":[...]}.")
+    Path weights;
+
+    @Option(names = "--data", required = true, paramLabel = "D.csv", description = "The examples, one per row.")
+    Path data;
+
+    @Option(names = "--engine", defaultValue = "reference", paramLabel = "NAME",
+            description = "The engine that computes Δ: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = EngineNames.class)
+    String engine;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Worker threads for engines that use them (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Parameters params = WeightsJson.read(weights);
+        Network network = params.network();
+        DataSet examples = CsvFiles.read(data, network.inputs(), network.outputs());
+        GradientSum sum;
+        try (GradientEngine e = Engines.create(engine, threads)) {
+            sum = e.accumulate(params, examples);
+        }
+        double loss = sum.loss();
+        double[] d = sum.gradient();
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i]) || !Double.isFinite(loss)) {
+                throw new IllegalStateException("the " + (Double.isFinite(loss) ? "gradient of weight " + i : "cost")
+                        + " overflowed to " + (Double.isFinite(loss) ? d[i] : loss)
+                        + "; JSON cannot hold it. Scale the inputs or the weights down.");
+            }
+        }
+        spec.commandLine().getOut().println(WeightsJson.gradientJson(network, loss, d));
+        return 0;
+    }
+
+    /** The values {@code --engine} accepts, for the help text. */
+    static final class EngineNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Engines.NAMES.iterator();
+        }
+    }
+}
