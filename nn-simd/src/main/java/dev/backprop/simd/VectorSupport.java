@@ -1,0 +1,103 @@
+package dev.backprop.simd;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides once per JVM whether the Vector API path runs, and at what width, and says so in one log line.
+ *
+ * <p>The decision never touches a {@code jdk.incubator.vector} class unless the module is present: the
+ * Vector API statics live in {@link PanamaSpecies}, which is loaded inside a {@code try}, so a JVM started
+ * without {@code --add-modules jdk.incubator.vector} falls back to the scalar path instead of failing.
+ *
+ * <p>The system property {@value #WIDTH_PROPERTY} (test-only; {@code 128}, {@code 256}, {@code 512} or
+ * {@code scalar}) forces a width so that every path is exercised on one machine.
+ */
+public final class VectorSupport {
+    /** Forces the vector width in bits, or {@code scalar}. For tests. */
+    public static final String WIDTH_PROPERTY = "nn.simd.width";
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
+    private static final String MODULE = "jdk.incubator.vector";
+
+    private static volatile Selection selection;
+
+    private VectorSupport() {
+    }
+
+    /** What was chosen and why. */
+    public record Selection(boolean vectorized, int bits, String reason) {
+        /** Float lanes per vector, 1 on the scalar path. */
+        public int floatLanes() {
+            return vectorized ? bits / Float.SIZE : 1;
+        }
+
+        /** The one line that is logged. */
+        public String describe() {
+            return vectorized
+                    ? "nn-simd: Vector API enabled, " + bits + "-bit float vectors (" + floatLanes() + " lanes); " + reason
+                    : "nn-simd: scalar kernels; " + reason;
+        }
+    }
+
+    /** The selection for this JVM, made on first use and logged once. */
+    public static Selection selection() {
+        Selection s = selection;
+        if (s == null) {
+            synchronized (VectorSupport.class) {
+                s = selection;
+                if (s == null) {
+                    s = decide(System.getProperty(WIDTH_PROPERTY), ModuleLayer.boot().findModule(MODULE).isPresent());
+                    LOG.info(s.describe());
+                    selection = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The decision itself, without caching or logging, for tests. */
+    static Selection decide(String forced, boolean modulePresent) {
+        if (forced != null && forced.trim().toLowerCase(Locale.ROOT).equals("scalar")) {
+            return new Selection(false, 0, "forced by -D" + WIDTH_PROPERTY + "=scalar");
+        }
+        if (!modulePresent) {
+            return new Selection(false, 0, "the " + MODULE + " module is not in this JVM;"
+                    + " pass --add-modules " + MODULE + " to the java command to enable the fast path");
+        }
+        Optional<Integer> preferred = PanamaSpecies.preferredBits();
+        if (preferred.isEmpty()) {
+            return new Selection(false, 0, "the Vector API could not be loaded; using the scalar twin");
+        }
+        int bits = preferred.get();
+        if (forced != null) {
+            int wanted = parseWidth(forced);
+            if (wanted > bits) {
+                throw new IllegalArgumentException("-D" + WIDTH_PROPERTY + "=" + forced + " is wider than this CPU's "
+                        + bits + "-bit vectors");
+            }
+            return new Selection(true, wanted, "width forced by -D" + WIDTH_PROPERTY + "=" + forced
+                    + " (the CPU prefers " + bits + ")");
+        }
+        if (bits < 128) {
+            return new Selection(false, 0, "the CPU's preferred vectors are " + bits + " bits, narrower than 128");
+        }
+        return new Selection(true, bits, "the CPU's preferred width");
+    }
+
+    private static int parseWidth(String forced) {
+        switch (forced.trim()) {
+            case "128":
+                return 128;
+            case "256":
+                return 256;
+            case "512":
+                return 512;
+            default:
+                throw new IllegalArgumentException("-D" + WIDTH_PROPERTY + "=" + forced
+                        + " is not a width; use 128, 256, 512 or scalar");
+        }
+    }
+}
