@@ -18,9 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "gradient",
         mixinStandardHelpOptions = true,
         description = {
-            "Computes the cost J and the gradient D = Δ/m of a network over every row of a CSV file and prints",
-            "{\"loss\": J, \"gradients\": [...]} with the gradients in the layout of the weights file.",
-            "Each CSV row holds the S_1 inputs followed by the S_L targets, with no header."})
+            "Prints the cost J and the gradient D = Δ/m over the rows of a CSV file, as JSON.",
+            "",
+            "The output is {\"loss\": J, \"gradients\": [...]}, with the gradients in the nested layout of the",
+            "weights file; every number reads back as the same double. Each CSV row holds the S_1 inputs followed",
+            "by the S_L targets, with no header."})
 final class GradientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
