@@ -2,12 +2,16 @@ package dev.backprop.cli;
 
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.ReferenceEngine;
+import dev.backprop.simd.SimdEngine;
 import java.util.List;
 
-/** The engines the command line can choose with {@code --engine}. */
+/**
+ * The engines the command line can choose with {@code --engine}: {@code reference} (double precision, the
+ * oracle) and {@code simd} (float32 blocks on the Vector API). Both use one thread.
+ */
 final class Engines {
     /** The names accepted by {@code --engine}. */
-    static final List<String> NAMES = List.of("reference");
+    static final List<String> NAMES = List.of("reference", "simd");
 
     private Engines() {
     }
@@ -19,6 +23,7 @@ final class Engines {
         }
         return switch (name) {
             case "reference" -> new ReferenceEngine();
+            case "simd" -> new SimdEngine();
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'; expected one of "
                     + String.join(", ", NAMES));
         };

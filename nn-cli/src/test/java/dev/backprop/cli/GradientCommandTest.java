@@ -88,6 +88,27 @@ class GradientCommandTest {
     }
 
     @Test
+    void theSimdEngineGivesTheReferenceValuesWithinFloatPrecision() throws IOException {
+        Network network = Network.builder(9, 17, 3).hiddenActivation(Activation.TANH).build();
+        writeProblem(network, 40);
+        CliRunner reference = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
+        CliRunner simd = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
+                "--engine", "simd");
+        assertEquals(0, simd.exitCode(), simd.err());
+        JsonNode r = new ObjectMapper().readTree(reference.out());
+        JsonNode s = new ObjectMapper().readTree(simd.out());
+        assertEquals(r.get("loss").doubleValue(), s.get("loss").doubleValue(), 1e-6 * r.get("loss").doubleValue());
+        for (int w = 0; w < 2; w++) {
+            for (int j = 0; j < r.get("gradients").get(w).size(); j++) {
+                for (int k = 0; k < r.get("gradients").get(w).get(j).size(); k++) {
+                    assertEquals(r.get("gradients").get(w).get(j).get(k).doubleValue(),
+                            s.get("gradients").get(w).get(j).get(k).doubleValue(), 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
     void aCsvRowOfTheWrongWidthNamesTheFileAndLine() throws IOException {
         writeProblem(Network.of(3, 2, 1), 2);
         Files.writeString(data, "1,2,3,4\n1,2,3\n");
@@ -122,7 +143,7 @@ class GradientCommandTest {
         CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
                 "--engine", "gpu");
         assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: unknown engine 'gpu'; expected one of reference\n", r.err());
+        assertEquals("nn gradient: unknown engine 'gpu'; expected one of reference, simd\n", r.err());
     }
 
     @Test

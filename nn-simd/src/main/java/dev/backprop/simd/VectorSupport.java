@@ -58,6 +58,24 @@ public final class VectorSupport {
         return s;
     }
 
+    /** The kernels of the selection: the Vector API ones at the chosen width, or the scalar twin. */
+    public static Kernels kernels() {
+        if (!selection().vectorized()) {
+            return ScalarKernels.INSTANCE;
+        }
+        try {
+            return PanamaKernels.INSTANCE;
+        } catch (LinkageError e) {
+            LOG.warn("nn-simd: the Vector API kernels failed to load ({}); using the scalar twin", e.toString());
+            return ScalarKernels.INSTANCE;
+        }
+    }
+
+    /** The scalar twin, whatever the selection: for tests that compare both in one JVM. */
+    public static Kernels scalarKernels() {
+        return ScalarKernels.INSTANCE;
+    }
+
     /** The decision itself, without caching or logging, for tests. */
     static Selection decide(String forced, boolean modulePresent) {
         if (forced != null && forced.trim().toLowerCase(Locale.ROOT).equals("scalar")) {

@@ -181,12 +181,26 @@ public final class DataSet {
 
     /** Copies the inputs of examples {@code [from, to)}, row after row, to {@code dst[offset ..]} in float32. */
     public void readInputs(int from, int to, float[] dst, int offset) {
+        readInputs(from, to, dst, offset, inputSize);
+    }
+
+    /**
+     * Copies the inputs of examples {@code [from, to)} to {@code dst} in float32, example r at
+     * {@code dst[offset + r·rowStride ..]}: room can be left before each row, for the bias unit.
+     */
+    public void readInputs(int from, int to, float[] dst, int offset, int rowStride) {
         Objects.checkFromToIndex(from, to, size);
-        if (floatInputs != null) {
-            System.arraycopy(floatInputs, from * inputSize, dst, offset, (to - from) * inputSize);
-        } else {
-            for (int i = from * inputSize, o = offset; i < to * inputSize; i++, o++) {
-                dst[o] = (float) doubleInputs[i];
+        if (rowStride < inputSize) {
+            throw new IllegalArgumentException("row stride " + rowStride + " is shorter than the " + inputSize + " inputs");
+        }
+        for (int i = from, o = offset; i < to; i++, o += rowStride) {
+            int at = i * inputSize;
+            if (floatInputs != null) {
+                System.arraycopy(floatInputs, at, dst, o, inputSize);
+            } else {
+                for (int k = 0; k < inputSize; k++) {
+                    dst[o + k] = (float) doubleInputs[at + k];
+                }
             }
         }
     }

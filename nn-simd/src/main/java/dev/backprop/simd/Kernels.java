@@ -1,0 +1,38 @@
+package dev.backprop.simd;
+
+import dev.backprop.core.Activation;
+
+/**
+ * The hot operations of back-propagation on float32 blocks of examples. Two implementations: a plain
+ * scalar one and a Vector API one; {@link VectorSupport#kernels()} picks one per JVM.
+ *
+ * <p>Matrices are addressed by offset and strides so that one GEMM serves the three products of
+ * back-propagation without copies: the forward pass Z = A·Wᵀ (with Wᵀ stored transposed), the backward
+ * pass δ_below = δ·W (W as stored, bias column skipped by the offset), and Δ += δᵀ·A (δ read transposed
+ * through its strides).
+ */
+public interface Kernels {
+
+    /** {@code scalar} or {@code panama-512} and so on. */
+    String name();
+
+    /**
+     * C = A·B, or C += A·B when {@code accumulate}, with A(i,p) = {@code a[aOff + i·aRowStride + p·aColStride]},
+     * B(p,j) = {@code b[bOff + p·bRowStride + j]}, C(i,j) = {@code c[cOff + i·cRowStride + j]};
+     * i &lt; m, j &lt; n, p &lt; k. Any of m, n, k may be 0.
+     */
+    void gemm(int m, int n, int k,
+            float[] a, int aOff, int aRowStride, int aColStride,
+            float[] b, int bOff, int bRowStride,
+            float[] c, int cOff, int cRowStride,
+            boolean accumulate);
+
+    /** {@code x[off .. off+len)} := g(x) in place, for an activation with a scalar form (not softmax). */
+    void activate(Activation g, float[] x, int off, int len);
+
+    /**
+     * {@code delta[dOff + i] *= g'} for i &lt; len, with g' written through the activation a =
+     * {@code a[aOff + i]}: a(1 − a) for sigmoid, 1 − a² for tanh, [a &gt; 0] for relu, 1 for identity.
+     */
+    void multiplyByDerivative(Activation g, float[] a, int aOff, float[] delta, int dOff, int len);
+}

@@ -1,0 +1,299 @@
+package dev.backprop.simd;
+
+import dev.backprop.core.Activation;
+import dev.backprop.core.Cost;
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.Shapes;
+import dev.backprop.core.data.DataSet;
+
+/**
+ * A {@link GradientEngine} in float32 that works on blocks of examples at a time, so that each step of
+ * back-propagation is a matrix product run by the {@link Kernels} (the Vector API ones when available):
+ *
+ * <pre>
+ * forward   Z^(l+1) = A^(l) · W^(l)ᵀ            A^(l): block × (1 + S_l), column 0 the bias unit a_0 = 1
+ * backward  δ^(l)   = (δ^(l+1) · W^(l)[:, 1:]) .* g'(A^(l))
+ * gradient  Δ^(l)  += δ^(l+1)ᵀ · A^(l)           the bias column comes out of the column of ones
+ * </pre>
+ *
+ * Within a block, Δ is summed in float32; blocks are added into the caller's double-precision
+ * {@link GradientSum}, so precision does not degrade with the number of examples. The weights are read
+ * from the double parameters into float copies (one as stored, one transposed) at every call, which
+ * costs O(P) against the O(block · P) of the products.
+ *
+ * <p>Buffers are made once per network and block size and reused, so a call allocates nothing. Calls
+ * on one instance from several threads queue (the methods are synchronized); use one engine per thread
+ * to run in parallel.
+ */
+public final class SimdEngine implements GradientEngine {
+    /** Examples per block when none is given. */
+    public static final int DEFAULT_BLOCK = 128;
+
+    private final Kernels kernels;
+    private final int block;
+    private Workspace workspace;
+
+    /** An engine with the kernels chosen for this JVM and blocks of {@value #DEFAULT_BLOCK}. */
+    public SimdEngine() {
+        this(VectorSupport.kernels(), DEFAULT_BLOCK);
+    }
+
+    /** An engine with the kernels chosen for this JVM and the given block size. */
+    public SimdEngine(int block) {
+        this(VectorSupport.kernels(), block);
+    }
+
+    /** An engine on the given kernels (tests compare the scalar twin and the vector kernels with this). */
+    public SimdEngine(Kernels kernels, int block) {
+        if (block < 1) {
+            throw new IllegalArgumentException("the block size must be at least 1, got " + block);
+        }
+        this.kernels = kernels;
+        this.block = block;
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    /** The kernels this engine runs on. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** Examples per block. */
+    public int blockSize() {
+        return block;
+    }
+
+    @Override
+    public synchronized void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        Shapes.checkGradient(params, data, from, to, sum);
+        Workspace w = workspace(params.network());
+        w.loadWeights(params.values());
+        double loss = 0.0;
+        for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            loss += w.gradient(data, start, end, sum.deltaSum());
+        }
+        sum.addExamples(to - from, loss);
+    }
+
+    @Override
+    public synchronized void predict(Parameters params, DataSet data, int from, int to, double[] outputs) {
+        Shapes.checkPrediction(params, data, from, to, outputs);
+        Workspace w = workspace(params.network());
+        w.loadWeights(params.values());
+        for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            w.predict(data, start, end, outputs, (start - from) * params.network().outputs());
+        }
+    }
+
+    private Workspace workspace(Network network) {
+        if (workspace == null || !workspace.network.equals(network)) {
+            workspace = new Workspace(network, block, kernels);
+        }
+        return workspace;
+    }
+
+    /** The float32 buffers of one network at one block size. */
+    private static final class Workspace {
+        final Network network;
+        final Kernels k;
+        final int layers;
+        final int lead;
+        final int[] units;
+        final int[] stride;
+        final int[] offset;
+        final int[] columns;
+        final float[][] act;
+        final float[][] delta;
+        final float[] weights;
+        final float[] transposed;
+        final float[] blockDelta;
+        final float[] targets;
+
+        Workspace(Network network, int block, Kernels kernels) {
+            this.network = network;
+            this.k = kernels;
+            layers = network.layers();
+            lead = network.bias() ? 1 : 0;
+            units = network.unitsPerLayer();
+            stride = new int[layers];
+            act = new float[layers][];
+            delta = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                boolean hasBiasUnit = l < layers - 1;
+                stride[l] = units[l] + (hasBiasUnit ? lead : 0);
+                act[l] = new float[Math.multiplyExact(block, stride[l])];
+                if (hasBiasUnit && lead == 1) {
+                    for (int i = 0; i < block; i++) {
+                        act[l][i * stride[l]] = 1f; // a_0 = 1, never overwritten: products write from column 1
+                    }
+                }
+                if (l > 0) {
+                    delta[l] = new float[Math.multiplyExact(block, units[l])];
+                }
+            }
+            offset = new int[layers - 1];
+            columns = new int[layers - 1];
+            for (int w = 0; w < layers - 1; w++) {
+                offset[w] = network.weightOffset(w);
+                columns[w] = network.weightColumns(w);
+            }
+            weights = new float[network.parameterCount()];
+            transposed = new float[network.parameterCount()];
+            blockDelta = new float[network.parameterCount()];
+            targets = new float[Math.multiplyExact(block, units[layers - 1])];
+        }
+
+        /** W in float as stored (rows = units above), and Wᵀ (rows = columns of W) for the forward product. */
+        void loadWeights(double[] values) {
+            for (int i = 0; i < values.length; i++) {
+                weights[i] = (float) values[i];
+            }
+            for (int w = 0; w < layers - 1; w++) {
+                int rows = units[w + 1];
+                int cols = columns[w];
+                int base = offset[w];
+                for (int j = 0; j < rows; j++) {
+                    for (int c = 0; c < cols; c++) {
+                        transposed[base + c * rows + j] = weights[base + j * cols + c];
+                    }
+                }
+            }
+        }
+
+        /** Forward through every layer for {@code rows} examples already in act[0]. */
+        void forward(int rows) {
+            for (int w = 0; w < layers - 1; w++) {
+                int out = units[w + 1];
+                int outLead = stride[w + 1] - out;
+                // Z^(w+1) = A^(w) · W^(w)ᵀ, written after the bias column of the layer above
+                k.gemm(rows, out, stride[w], act[w], 0, stride[w], 1, transposed, offset[w], out,
+                        act[w + 1], outLead, stride[w + 1], false);
+                Activation g = network.activation(w + 1);
+                if (g == Activation.SOFTMAX) {
+                    continue; // the output's softmax goes with its cost, per example
+                }
+                if (outLead == 0) {
+                    k.activate(g, act[w + 1], 0, rows * out);
+                } else {
+                    for (int i = 0; i < rows; i++) {
+                        k.activate(g, act[w + 1], i * stride[w + 1] + outLead, out);
+                    }
+                }
+            }
+        }
+
+        /** Δ of examples [start, end) added into {@code deltaSum}; returns Σ J_i. */
+        double gradient(DataSet data, int start, int end, double[] deltaSum) {
+            int rows = end - start;
+            data.readInputs(start, end, act[0], lead, stride[0]);
+            data.readTargets(start, end, targets, 0);
+            forward(rows);
+            double loss = outputDelta(rows);
+            for (int l = layers - 2; l >= 1; l--) {
+                // δ^(l) = (δ^(l+1) · W^(l) without its bias column) .* g'(a^(l))
+                int n = units[l];
+                k.gemm(rows, n, units[l + 1], delta[l + 1], 0, units[l + 1], 1, weights, offset[l] + lead, columns[l],
+                        delta[l], 0, n, false);
+                Activation g = network.activation(l);
+                if (lead == 0) {
+                    k.multiplyByDerivative(g, act[l], 0, delta[l], 0, rows * n);
+                } else {
+                    for (int i = 0; i < rows; i++) {
+                        k.multiplyByDerivative(g, act[l], i * stride[l] + lead, delta[l], i * n, n);
+                    }
+                }
+            }
+            for (int w = 0; w < layers - 1; w++) {
+                // Δ^(w) = δ^(w+1)ᵀ · A^(w): A's column of ones gives the bias column
+                int out = units[w + 1];
+                k.gemm(out, columns[w], rows, delta[w + 1], 0, 1, out, act[w], 0, stride[w],
+                        blockDelta, offset[w], columns[w], false);
+            }
+            for (int i = 0; i < deltaSum.length; i++) {
+                deltaSum[i] += blockDelta[i];
+            }
+            return loss;
+        }
+
+        /** δ^(L) and Σ J_i for the block, from the output activations (softmax applied here). */
+        double outputDelta(int rows) {
+            int n = units[layers - 1];
+            float[] a = act[layers - 1];
+            float[] d = delta[layers - 1];
+            double loss = 0.0;
+            if (network.cost() == Cost.HALF_SSE) {
+                for (int i = 0; i < rows * n; i++) {
+                    float e = a[i] - targets[i];
+                    loss += 0.5 * e * e;
+                    d[i] = e; // (a − y), then .* g'(z^(L))
+                }
+                k.multiplyByDerivative(network.activation(layers - 1), a, 0, d, 0, rows * n);
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    loss += softmaxCrossEntropy(a, d, i * n, n);
+                }
+            }
+            return loss;
+        }
+
+        /** a = softmax(z) in place, δ = a − y, and J_i = −Σ y_k (z_k − ln Σ e^z), without a log of a. */
+        double softmaxCrossEntropy(float[] a, float[] d, int at, int n) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = at; j < at + n; j++) {
+                max = Math.max(max, a[j]);
+            }
+            double sum = 0.0;
+            for (int j = at; j < at + n; j++) {
+                sum += Math.exp(a[j] - max);
+            }
+            double logSum = max + Math.log(sum);
+            double loss = 0.0;
+            for (int j = at; j < at + n; j++) {
+                float z = a[j];
+                loss -= targets[j] * (z - logSum);
+                a[j] = (float) (Math.exp(z - max) / sum);
+                d[j] = a[j] - targets[j];
+            }
+            return loss;
+        }
+
+        void predict(DataSet data, int start, int end, double[] outputs, int at) {
+            int rows = end - start;
+            int n = units[layers - 1];
+            data.readInputs(start, end, act[0], lead, stride[0]);
+            forward(rows);
+            float[] a = act[layers - 1];
+            if (network.activation(layers - 1) == Activation.SOFTMAX) {
+                for (int i = 0; i < rows; i++) {
+                    softmax(a, i * n, n);
+                }
+            }
+            for (int i = 0; i < rows * n; i++) {
+                outputs[at + i] = a[i];
+            }
+        }
+
+        static void softmax(float[] a, int at, int n) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = at; j < at + n; j++) {
+                max = Math.max(max, a[j]);
+            }
+            double sum = 0.0;
+            for (int j = at; j < at + n; j++) {
+                sum += Math.exp(a[j] - max);
+            }
+            for (int j = at; j < at + n; j++) {
+                a[j] = (float) (Math.exp(a[j] - max) / sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.backprop.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.core.Activation;
+import dev.backprop.core.SeededRandom;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernels alone against a naive triple loop in double precision, including empty and one-wide edges,
+ * strided operands, and sizes that do not divide the vector width. Runs under every forced width (see
+ * the Surefire executions of this module's pom).
+ */
+class KernelsTest {
+
+    static Stream<Kernels> kernels() {
+        return Stream.of(VectorSupport.kernels(), VectorSupport.scalarKernels()).distinct();
+    }
+
+    static Stream<Arguments> shapes() {
+        int[][] mnk = {
+            {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1}, {1, 17, 1}, {17, 1, 33}, {3, 17, 33}, {4, 48, 7},
+            {5, 49, 300}, {33, 207, 17}, {64, 96, 513}, {7, 785, 3}, {13, 100, 257},
+        };
+        return kernels().flatMap(k -> Stream.of(mnk).flatMap(s -> Stream.of(
+                Arguments.of(k, s[0], s[1], s[2], false, false),
+                Arguments.of(k, s[0], s[1], s[2], true, true))));
+    }
+
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3} transposedA={4} accumulate={5}")
+    @MethodSource("shapes")
+    void gemmMatchesANaiveTripleLoop(Kernels kernels, int m, int n, int k, boolean transposedA, boolean accumulate) {
+        SeededRandom r = new SeededRandom(m * 1_000_003L + n * 1009L + k);
+        // Operands sit inside larger arrays, at offsets and with row strides wider than the rows.
+        int aOff = 3;
+        int aRs = transposedA ? 1 : k + 2;
+        int aCs = transposedA ? m + 1 : 1;
+        int bOff = 5;
+        int bRs = n + 3;
+        int cOff = 2;
+        int cRs = n + 1;
+        float[] a = random(r, aOff + Math.max(m, 1) * (k + 2) * (m + 2));
+        float[] b = random(r, bOff + Math.max(k, 1) * bRs + 4);
+        float[] c = random(r, cOff + Math.max(m, 1) * cRs + 3);
+        double[] expected = new double[c.length];
+        for (int i = 0; i < c.length; i++) {
+            expected[i] = c[i];
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = accumulate ? c[cOff + i * cRs + j] : 0.0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) a[aOff + i * aRs + p * aCs] * b[bOff + p * bRs + j];
+                }
+                expected[cOff + i * cRs + j] = s;
+            }
+        }
+        kernels.gemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, accumulate);
+        for (int i = 0; i < c.length; i++) {
+            // float32 sums of k products of values in [−1, 1]: error grows like √k · 2^−24 per term
+            double tolerance = 1e-6 * (k + 1);
+            int at = i;
+            assertEquals(expected[i], c[i], tolerance, () -> kernels.name() + ": c[" + at + "]");
+        }
+    }
+
+    static Stream<Arguments> activations() {
+        return kernels().flatMap(k -> Stream.of(Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY)
+                .flatMap(g -> Stream.of(0, 1, 15, 16, 17, 100).map(len -> Arguments.of(k, g, len))));
+    }
+
+    @ParameterizedTest(name = "{0} {1} length={2}")
+    @MethodSource("activations")
+    void activationsAndDerivativesMatchTheScalarDefinitions(Kernels kernels, Activation g, int len) {
+        SeededRandom r = new SeededRandom(len);
+        float[] x = new float[len + 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-8, 8);
+        }
+        x[2 % x.length] = 0f;
+        float[] before = x.clone();
+        kernels.activate(g, x, 2, len);
+        for (int i = 0; i < x.length; i++) {
+            boolean inside = i >= 2 && i < 2 + len;
+            double expected = inside ? g.apply(before[i]) : before[i];
+            assertEquals(expected, x[i], 2e-7 + 2e-7 * Math.abs(expected), kernels.name() + " g at " + i);
+        }
+        float[] delta = new float[len + 1];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = (float) r.nextDouble(-1, 1);
+        }
+        float[] deltaBefore = delta.clone();
+        kernels.multiplyByDerivative(g, x, 2, delta, 1, len);
+        for (int i = 0; i < delta.length; i++) {
+            boolean inside = i >= 1 && i < 1 + len;
+            double expected = inside ? deltaBefore[i] * g.derivative(before[i + 1], x[i + 1]) : deltaBefore[i];
+            assertEquals(expected, delta[i], 1e-6 * Math.abs(deltaBefore[i]) + 1e-12, kernels.name() + " g' at " + i);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theKernelsAreTheOnesTheForcedWidthAsksFor() {
+        String forced = System.getProperty(VectorSupport.WIDTH_PROPERTY);
+        String name = VectorSupport.kernels().name();
+        if (forced == null) {
+            assertTrue(name.startsWith("panama-"), name);
+        } else if (forced.equals("scalar")) {
+            assertEquals("scalar", name);
+        } else {
+            assertEquals("panama-" + forced, name);
+        }
+        assertEquals(List.of("scalar"), List.of(VectorSupport.scalarKernels().name()));
+    }
+
+    private static float[] random(SeededRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextDouble(-1, 1);
+        }
+        return x;
+    }
+}
