@@ -10,6 +10,8 @@ import dev.backprop.core.Activation;
  * back-propagation without copies: the forward pass Z = A·Wᵀ (with Wᵀ stored transposed), the backward
  * pass δ_below = δ·W (W as stored, bias column skipped by the offset), and Δ += δᵀ·A (δ read transposed
  * through its strides).
+ *
+ * <p>An instance may keep scratch space (the packed panel of the GEMM), so it serves one thread at a time.
  */
 public interface Kernels {
 

@@ -22,11 +22,13 @@ final class PanamaKernels implements Kernels {
             VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.selection().bits()));
     static final int L = S.length();
     static final int MR = 4;
-    static final int KC = 256;
+    static final int NR = 3 * L;
+    static final int KC = 512;
 
-    static final PanamaKernels INSTANCE = new PanamaKernels();
+    /** The packed strip of B; one per instance, which is why an instance serves one thread. */
+    private final float[] panel = new float[KC * NR];
 
-    private PanamaKernels() {
+    PanamaKernels() {
     }
 
     @Override
@@ -37,40 +39,61 @@ final class PanamaKernels implements Kernels {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
             float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean accumulate) {
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOff + i * cRs, cOff + i * cRs + n, 0f);
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    Arrays.fill(c, cOff + i * cRs, cOff + i * cRs + n, 0f);
+                }
             }
+            return;
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
+            // The first block of k stores into C instead of adding, which saves a pass that zeroes C.
+            boolean add = accumulate || p0 > 0;
             int j = 0;
-            for (; j + 3 * L <= n; j += 3 * L) {
+            for (; j + NR <= n; j += NR) {
+                // The strip B[p0:p1, j:j+NR] is read once per row tile: copy it to consecutive memory first,
+                // so that rows of B a power of two apart do not fight over the same cache sets.
+                int packed = pack(b, bOff + p0 * bRs + j, bRs, p1 - p0);
                 int i = 0;
                 for (; i + MR <= m; i += MR) {
-                    tile4x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs);
+                    tile4x3(i, j, p0, p1, a, aOff, aRs, aCs, c, cOff, cRs, add);
                 }
                 for (; i < m; i++) {
-                    tile1x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs);
+                    tile1x3(i, j, p0, p1, a, aOff, aRs, aCs, c, cOff, cRs, add);
                 }
+                assert packed == (p1 - p0) * NR;
             }
             for (; j + L <= n; j += L) {
                 int i = 0;
                 for (; i + MR <= m; i += MR) {
-                    tile4x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs);
+                    tile4x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
                 }
                 for (; i < m; i++) {
-                    tile1x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs);
+                    tile1x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
                 }
             }
             if (j < n) {
-                scalarColumns(m, j, n, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs);
+                scalarColumns(m, j, n, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
             }
         }
     }
 
-    private static void tile4x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs) {
+    /** Copies {@code rows} rows of NR floats, {@code stride} apart from {@code from}, into {@link #panel}. */
+    private int pack(float[] b, int from, int stride, int rows) {
+        float[] dst = panel;
+        for (int r = 0, src = from, at = 0; r < rows; r++, src += stride, at += NR) {
+            FloatVector.fromArray(S, b, src).intoArray(dst, at);
+            FloatVector.fromArray(S, b, src + L).intoArray(dst, at + L);
+            FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, at + 2 * L);
+        }
+        return rows * NR;
+    }
+
+    private void tile4x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] c, int cOff, int cRs, boolean add) {
+        float[] b = panel;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -79,8 +102,7 @@ final class PanamaKernels implements Kernels {
         int a1 = a0 + aRs;
         int a2 = a1 + aRs;
         int a3 = a2 + aRs;
-        for (int p = p0; p < p1; p++) {
-            int bp = bOff + p * bRs + j;
+        for (int p = p0, bp = 0; p < p1; p++, bp += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
@@ -103,28 +125,39 @@ final class PanamaKernels implements Kernels {
             c32 = x.fma(b2, c32);
         }
         int r0 = cOff + i * cRs + j;
-        addInto(c, r0, c00, c01, c02);
-        addInto(c, r0 + cRs, c10, c11, c12);
-        addInto(c, r0 + 2 * cRs, c20, c21, c22);
-        addInto(c, r0 + 3 * cRs, c30, c31, c32);
+        store(c, r0, c00, add);
+        store(c, r0 + L, c01, add);
+        store(c, r0 + 2 * L, c02, add);
+        store(c, r0 + cRs, c10, add);
+        store(c, r0 + cRs + L, c11, add);
+        store(c, r0 + cRs + 2 * L, c12, add);
+        store(c, r0 + 2 * cRs, c20, add);
+        store(c, r0 + 2 * cRs + L, c21, add);
+        store(c, r0 + 2 * cRs + 2 * L, c22, add);
+        store(c, r0 + 3 * cRs, c30, add);
+        store(c, r0 + 3 * cRs + L, c31, add);
+        store(c, r0 + 3 * cRs + 2 * L, c32, add);
     }
 
-    private static void tile1x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs) {
+    private void tile1x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] c, int cOff, int cRs, boolean add) {
+        float[] b = panel;
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         int a0 = aOff + i * aRs;
-        for (int p = p0; p < p1; p++) {
-            int bp = bOff + p * bRs + j;
+        for (int p = p0, bp = 0; p < p1; p++, bp += NR) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + p * aCs]);
             c0 = x.fma(FloatVector.fromArray(S, b, bp), c0);
             c1 = x.fma(FloatVector.fromArray(S, b, bp + L), c1);
             c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
         }
-        addInto(c, cOff + i * cRs + j, c0, c1, c2);
+        int r0 = cOff + i * cRs + j;
+        store(c, r0, c0, add);
+        store(c, r0 + L, c1, add);
+        store(c, r0 + 2 * L, c2, add);
     }
 
     private static void tile4x1(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs) {
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
         int a0 = aOff + i * aRs;
         for (int p = p0; p < p1; p++) {
@@ -136,41 +169,73 @@ final class PanamaKernels implements Kernels {
             c3 = FloatVector.broadcast(S, a[ap + 3 * aRs]).fma(bv, c3);
         }
         int r0 = cOff + i * cRs + j;
-        FloatVector.fromArray(S, c, r0).add(c0).intoArray(c, r0);
-        FloatVector.fromArray(S, c, r0 + cRs).add(c1).intoArray(c, r0 + cRs);
-        FloatVector.fromArray(S, c, r0 + 2 * cRs).add(c2).intoArray(c, r0 + 2 * cRs);
-        FloatVector.fromArray(S, c, r0 + 3 * cRs).add(c3).intoArray(c, r0 + 3 * cRs);
+        store(c, r0, c0, add);
+        store(c, r0 + cRs, c1, add);
+        store(c, r0 + 2 * cRs, c2, add);
+        store(c, r0 + 3 * cRs, c3, add);
     }
 
     private static void tile1x1(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs) {
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
         FloatVector c0 = FloatVector.zero(S);
         int a0 = aOff + i * aRs;
         for (int p = p0; p < p1; p++) {
             c0 = FloatVector.broadcast(S, a[a0 + p * aCs]).fma(FloatVector.fromArray(S, b, bOff + p * bRs + j), c0);
         }
-        int r0 = cOff + i * cRs + j;
-        FloatVector.fromArray(S, c, r0).add(c0).intoArray(c, r0);
+        store(c, cOff + i * cRs + j, c0, add);
     }
 
+    /**
+     * Columns j0..n (fewer than one vector), four rows at a time with the sums in registers: four
+     * independent FMA chains instead of one chain through memory per column.
+     */
     private static void scalarColumns(int m, int j0, int n, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * cRs;
-            for (int p = p0; p < p1; p++) {
-                float aip = a[aOff + i * aRs + p * aCs];
-                int bp = bOff + p * bRs;
-                for (int j = j0; j < n; j++) {
-                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * aRs;
+            int c0 = cOff + i * cRs;
+            for (int j = j0; j < n; j++) {
+                float s0 = add ? c[c0 + j] : 0f;
+                float s1 = add ? c[c0 + cRs + j] : 0f;
+                float s2 = add ? c[c0 + 2 * cRs + j] : 0f;
+                float s3 = add ? c[c0 + 3 * cRs + j] : 0f;
+                for (int p = p0; p < p1; p++) {
+                    float bpj = b[bOff + p * bRs + j];
+                    int ap = a0 + p * aCs;
+                    s0 = Math.fma(a[ap], bpj, s0);
+                    s1 = Math.fma(a[ap + aRs], bpj, s1);
+                    s2 = Math.fma(a[ap + 2 * aRs], bpj, s2);
+                    s3 = Math.fma(a[ap + 3 * aRs], bpj, s3);
                 }
+                c[c0 + j] = s0;
+                c[c0 + cRs + j] = s1;
+                c[c0 + 2 * cRs + j] = s2;
+                c[c0 + 3 * cRs + j] = s3;
+            }
+        }
+        for (; i < m; i++) {
+            int ai = aOff + i * aRs;
+            int ci = cOff + i * cRs;
+            for (int j = j0; j < n; j++) {
+                float sum = add ? c[ci + j] : 0f;
+                for (int p = p0; p < p1; p++) {
+                    sum = Math.fma(a[ai + p * aCs], b[bOff + p * bRs + j], sum);
+                }
+                c[ci + j] = sum;
             }
         }
     }
 
-    private static void addInto(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2) {
-        FloatVector.fromArray(S, c, at).add(v0).intoArray(c, at);
-        FloatVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
-        FloatVector.fromArray(S, c, at + 2 * L).add(v2).intoArray(c, at + 2 * L);
+    /** C += v, or C = v for the first block of k. */
+    private static void store(float[] c, int at, FloatVector v, boolean add) {
+        // Two stores rather than one of a merged value: a vector that is a phi of two vectors can defeat the
+        // JIT's unboxing of Vector API values.
+        if (add) {
+            FloatVector.fromArray(S, c, at).add(v).intoArray(c, at);
+        } else {
+            v.intoArray(c, at);
+        }
     }
 
     @Override

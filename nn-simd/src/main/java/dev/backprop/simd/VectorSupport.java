@@ -58,13 +58,16 @@ public final class VectorSupport {
         return s;
     }
 
-    /** The kernels of the selection: the Vector API ones at the chosen width, or the scalar twin. */
+    /**
+     * New kernels of the selection: the Vector API ones at the chosen width, or the scalar twin. Kernels
+     * keep scratch space, so each thread needs its own instance.
+     */
     public static Kernels kernels() {
         if (!selection().vectorized()) {
             return ScalarKernels.INSTANCE;
         }
         try {
-            return PanamaKernels.INSTANCE;
+            return new PanamaKernels();
         } catch (LinkageError e) {
             LOG.warn("nn-simd: the Vector API kernels failed to load ({}); using the scalar twin", e.toString());
             return ScalarKernels.INSTANCE;
