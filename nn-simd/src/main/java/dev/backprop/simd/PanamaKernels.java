@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@value #KC} so that a strip of B stays in L1/L2 while every row tile of A streams past it; inside, a
  * register tile of {@value #MR} rows × 3 vectors of C accumulates with independent FMAs, A's value
  * broadcast and B's row loaded as vectors. Tails: one row at a time, then one vector wide, then scalar
- * columns. No masked operations.
+ * columns. No masked operations, and no helper methods that take vectors: a call the JIT does not inline
+ * would box its vector arguments on the heap (seen as megabytes per GEMM under {@code -prof gc}).
  */
 final class PanamaKernels implements Kernels {
     static final VectorSpecies<Float> S =
@@ -82,11 +83,8 @@ final class PanamaKernels implements Kernels {
 
     /** Copies {@code rows} rows of NR floats, {@code stride} apart from {@code from}, into {@link #panel}. */
     private int pack(float[] b, int from, int stride, int rows) {
-        float[] dst = panel;
         for (int r = 0, src = from, at = 0; r < rows; r++, src += stride, at += NR) {
-            FloatVector.fromArray(S, b, src).intoArray(dst, at);
-            FloatVector.fromArray(S, b, src + L).intoArray(dst, at + L);
-            FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, at + 2 * L);
+            System.arraycopy(b, src, panel, at, NR);
         }
         return rows * NR;
     }
@@ -125,18 +123,33 @@ final class PanamaKernels implements Kernels {
             c32 = x.fma(b2, c32);
         }
         int r0 = cOff + i * cRs + j;
-        store(c, r0, c00, add);
-        store(c, r0 + L, c01, add);
-        store(c, r0 + 2 * L, c02, add);
-        store(c, r0 + cRs, c10, add);
-        store(c, r0 + cRs + L, c11, add);
-        store(c, r0 + cRs + 2 * L, c12, add);
-        store(c, r0 + 2 * cRs, c20, add);
-        store(c, r0 + 2 * cRs + L, c21, add);
-        store(c, r0 + 2 * cRs + 2 * L, c22, add);
-        store(c, r0 + 3 * cRs, c30, add);
-        store(c, r0 + 3 * cRs + L, c31, add);
-        store(c, r0 + 3 * cRs + 2 * L, c32, add);
+        if (add) {
+            FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
+            FloatVector.fromArray(S, c, r0 + L).add(c01).intoArray(c, r0 + L);
+            FloatVector.fromArray(S, c, r0 + 2 * L).add(c02).intoArray(c, r0 + 2 * L);
+            FloatVector.fromArray(S, c, r0 + cRs).add(c10).intoArray(c, r0 + cRs);
+            FloatVector.fromArray(S, c, r0 + cRs + L).add(c11).intoArray(c, r0 + cRs + L);
+            FloatVector.fromArray(S, c, r0 + cRs + 2 * L).add(c12).intoArray(c, r0 + cRs + 2 * L);
+            FloatVector.fromArray(S, c, r0 + 2 * cRs).add(c20).intoArray(c, r0 + 2 * cRs);
+            FloatVector.fromArray(S, c, r0 + 2 * cRs + L).add(c21).intoArray(c, r0 + 2 * cRs + L);
+            FloatVector.fromArray(S, c, r0 + 2 * cRs + 2 * L).add(c22).intoArray(c, r0 + 2 * cRs + 2 * L);
+            FloatVector.fromArray(S, c, r0 + 3 * cRs).add(c30).intoArray(c, r0 + 3 * cRs);
+            FloatVector.fromArray(S, c, r0 + 3 * cRs + L).add(c31).intoArray(c, r0 + 3 * cRs + L);
+            FloatVector.fromArray(S, c, r0 + 3 * cRs + 2 * L).add(c32).intoArray(c, r0 + 3 * cRs + 2 * L);
+        } else {
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + L);
+            c02.intoArray(c, r0 + 2 * L);
+            c10.intoArray(c, r0 + cRs);
+            c11.intoArray(c, r0 + cRs + L);
+            c12.intoArray(c, r0 + cRs + 2 * L);
+            c20.intoArray(c, r0 + 2 * cRs);
+            c21.intoArray(c, r0 + 2 * cRs + L);
+            c22.intoArray(c, r0 + 2 * cRs + 2 * L);
+            c30.intoArray(c, r0 + 3 * cRs);
+            c31.intoArray(c, r0 + 3 * cRs + L);
+            c32.intoArray(c, r0 + 3 * cRs + 2 * L);
+        }
     }
 
     private void tile1x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
@@ -151,9 +164,15 @@ final class PanamaKernels implements Kernels {
             c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
         }
         int r0 = cOff + i * cRs + j;
-        store(c, r0, c0, add);
-        store(c, r0 + L, c1, add);
-        store(c, r0 + 2 * L, c2, add);
+        if (add) {
+            FloatVector.fromArray(S, c, r0).add(c0).intoArray(c, r0);
+            FloatVector.fromArray(S, c, r0 + L).add(c1).intoArray(c, r0 + L);
+            FloatVector.fromArray(S, c, r0 + 2 * L).add(c2).intoArray(c, r0 + 2 * L);
+        } else {
+            c0.intoArray(c, r0);
+            c1.intoArray(c, r0 + L);
+            c2.intoArray(c, r0 + 2 * L);
+        }
     }
 
     private static void tile4x1(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
@@ -169,10 +188,17 @@ final class PanamaKernels implements Kernels {
             c3 = FloatVector.broadcast(S, a[ap + 3 * aRs]).fma(bv, c3);
         }
         int r0 = cOff + i * cRs + j;
-        store(c, r0, c0, add);
-        store(c, r0 + cRs, c1, add);
-        store(c, r0 + 2 * cRs, c2, add);
-        store(c, r0 + 3 * cRs, c3, add);
+        if (add) {
+            FloatVector.fromArray(S, c, r0).add(c0).intoArray(c, r0);
+            FloatVector.fromArray(S, c, r0 + cRs).add(c1).intoArray(c, r0 + cRs);
+            FloatVector.fromArray(S, c, r0 + 2 * cRs).add(c2).intoArray(c, r0 + 2 * cRs);
+            FloatVector.fromArray(S, c, r0 + 3 * cRs).add(c3).intoArray(c, r0 + 3 * cRs);
+        } else {
+            c0.intoArray(c, r0);
+            c1.intoArray(c, r0 + cRs);
+            c2.intoArray(c, r0 + 2 * cRs);
+            c3.intoArray(c, r0 + 3 * cRs);
+        }
     }
 
     private static void tile1x1(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
@@ -182,7 +208,11 @@ final class PanamaKernels implements Kernels {
         for (int p = p0; p < p1; p++) {
             c0 = FloatVector.broadcast(S, a[a0 + p * aCs]).fma(FloatVector.fromArray(S, b, bOff + p * bRs + j), c0);
         }
-        store(c, cOff + i * cRs + j, c0, add);
+        if (add) {
+            FloatVector.fromArray(S, c, cOff + i * cRs + j).add(c0).intoArray(c, cOff + i * cRs + j);
+        } else {
+            c0.intoArray(c, cOff + i * cRs + j);
+        }
     }
 
     /**
@@ -224,17 +254,6 @@ final class PanamaKernels implements Kernels {
                 }
                 c[ci + j] = sum;
             }
-        }
-    }
-
-    /** C += v, or C = v for the first block of k. */
-    private static void store(float[] c, int at, FloatVector v, boolean add) {
-        // Two stores rather than one of a merged value: a vector that is a phi of two vectors can defeat the
-        // JIT's unboxing of Vector API values.
-        if (add) {
-            FloatVector.fromArray(S, c, at).add(v).intoArray(c, at);
-        } else {
-            v.intoArray(c, at);
         }
     }
 
