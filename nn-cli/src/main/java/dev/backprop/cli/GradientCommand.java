@@ -39,9 +39,9 @@ final class GradientCommand implements Callable<Integer> {
             completionCandidates = EngineNames.class)
     String engine;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "Worker threads for engines that use them (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads of the parallel engine (default: every available processor).")
+    Integer threads;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +49,8 @@ final class GradientCommand implements Callable<Integer> {
         Network network = params.network();
         DataSet examples = CsvFiles.read(data, network.inputs(), network.outputs());
         GradientSum sum;
-        try (GradientEngine e = Engines.create(engine, threads)) {
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        try (GradientEngine e = Engines.create(engine, n)) {
             sum = e.accumulate(params, examples);
         }
         double loss = sum.loss();

@@ -16,6 +16,7 @@ import dev.backprop.core.testing.RandomProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,15 +89,26 @@ class GradientCommandTest {
     }
 
     @Test
-    void theSimdEngineGivesTheReferenceValuesWithinFloatPrecision() throws IOException {
+    void theFastEnginesGiveTheReferenceValuesWithinFloatPrecision() throws IOException {
         Network network = Network.builder(9, 17, 3).hiddenActivation(Activation.TANH).build();
         writeProblem(network, 40);
         CliRunner reference = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
         CliRunner simd = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
                 "--engine", "simd");
         assertEquals(0, simd.exitCode(), simd.err());
+        CliRunner parallel1 = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
+                "--engine", "parallel", "--threads", "1");
+        CliRunner parallel3 = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
+                "--engine", "parallel", "--threads", "3");
+        assertEquals(0, parallel3.exitCode(), parallel3.err());
+        assertEquals(parallel1.out(), parallel3.out(), "the parallel engine prints the same bits on 1 and 3 threads");
         JsonNode r = new ObjectMapper().readTree(reference.out());
-        JsonNode s = new ObjectMapper().readTree(simd.out());
+        for (String out : List.of(simd.out(), parallel3.out())) {
+            assertCloseJson(r, new ObjectMapper().readTree(out));
+        }
+    }
+
+    private static void assertCloseJson(JsonNode r, JsonNode s) {
         assertEquals(r.get("loss").doubleValue(), s.get("loss").doubleValue(), 1e-6 * r.get("loss").doubleValue());
         for (int w = 0; w < 2; w++) {
             for (int j = 0; j < r.get("gradients").get(w).size(); j++) {
@@ -143,7 +155,7 @@ class GradientCommandTest {
         CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
                 "--engine", "gpu");
         assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: unknown engine 'gpu'; expected one of reference, simd\n", r.err());
+        assertEquals("nn gradient: unknown engine 'gpu'; expected one of reference, simd, parallel\n", r.err());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.backprop.simd;
 import dev.backprop.core.Activation;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,6 +26,19 @@ final class PanamaKernels implements Kernels {
     static final int MR = 4;
     static final int NR = 3 * L;
     static final int KC = 512;
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector LOG2E = FloatVector.broadcast(S, FloatFunctions.LOG2E);
+    private static final FloatVector SHIFTER = FloatVector.broadcast(S, FloatFunctions.SHIFTER);
+    private static final FloatVector MINUS_LN2_HIGH = FloatVector.broadcast(S, -FloatFunctions.LN2_HIGH);
+    private static final FloatVector MINUS_LN2_LOW = FloatVector.broadcast(S, -FloatFunctions.LN2_LOW);
+    private static final FloatVector P0 = FloatVector.broadcast(S, FloatFunctions.P0);
+    private static final FloatVector P1 = FloatVector.broadcast(S, FloatFunctions.P1);
+    private static final FloatVector P2 = FloatVector.broadcast(S, FloatFunctions.P2);
+    private static final FloatVector P3 = FloatVector.broadcast(S, FloatFunctions.P3);
+    private static final FloatVector P4 = FloatVector.broadcast(S, FloatFunctions.P4);
+    private static final FloatVector P5 = FloatVector.broadcast(S, FloatFunctions.P5);
 
     /** The packed strip of B; one per instance, which is why an instance serves one thread. */
     private final float[] panel = new float[KC * NR];
@@ -257,6 +271,27 @@ final class PanamaKernels implements Kernels {
         }
     }
 
+    /**
+     * e^x lane by lane, the same operations in the same order as {@link FloatFunctions#exp}, so every lane
+     * has the bits the scalar function gives. Small and called from one place per activation, so the JIT
+     * inlines it and the vectors stay in registers.
+     */
+    private static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(FloatFunctions.LOW).min(FloatFunctions.HIGH);
+        FloatVector t = x.fma(LOG2E, SHIFTER);
+        FloatVector n = t.sub(SHIFTER);
+        IntVector exponent = t.reinterpretAsInts().sub(FloatFunctions.SHIFTER_BITS);
+        FloatVector r = n.fma(MINUS_LN2_HIGH, x);
+        r = n.fma(MINUS_LN2_LOW, r);
+        FloatVector p = P0.fma(r, P1);
+        p = p.fma(r, P2);
+        p = p.fma(r, P3);
+        p = p.fma(r, P4);
+        p = p.fma(r, P5);
+        FloatVector y = p.fma(r.mul(r), r).add(ONE);
+        return y.mul(exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
     @Override
     public void activate(Activation g, float[] x, int off, int len) {
         int i = off;
@@ -264,21 +299,21 @@ final class PanamaKernels implements Kernels {
         int bound = off + S.loopBound(len);
         switch (g) {
             case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
                 for (; i < bound; i += L) {
                     FloatVector z = FloatVector.fromArray(S, x, i);
-                    one.div(z.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(x, i);
+                    ONE.div(exp(z.neg()).add(ONE)).intoArray(x, i);
                 }
                 for (; i < end; i++) {
-                    x[i] = 1f / (1f + (float) Math.exp(-x[i]));
+                    x[i] = FloatFunctions.sigmoid(x[i]);
                 }
             }
             case TANH -> {
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(x, i);
+                    FloatVector z = FloatVector.fromArray(S, x, i);
+                    ONE.sub(TWO.div(exp(z.mul(TWO)).add(ONE))).intoArray(x, i);
                 }
                 for (; i < end; i++) {
-                    x[i] = (float) Math.tanh(x[i]);
+                    x[i] = FloatFunctions.tanh(x[i]);
                 }
             }
             case RELU -> {

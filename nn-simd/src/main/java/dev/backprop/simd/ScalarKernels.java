@@ -42,12 +42,12 @@ final class ScalarKernels implements Kernels {
         switch (g) {
             case SIGMOID -> {
                 for (int i = off; i < off + len; i++) {
-                    x[i] = 1f / (1f + (float) Math.exp(-x[i]));
+                    x[i] = FloatFunctions.sigmoid(x[i]);
                 }
             }
             case TANH -> {
                 for (int i = off; i < off + len; i++) {
-                    x[i] = (float) Math.tanh(x[i]);
+                    x[i] = FloatFunctions.tanh(x[i]);
                 }
             }
             case RELU -> {

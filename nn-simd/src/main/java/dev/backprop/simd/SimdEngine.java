@@ -20,9 +20,9 @@ import dev.backprop.core.data.DataSet;
  * </pre>
  *
  * Δ is summed in float32 over up to {@value #FLUSH_EXAMPLES} examples at a time and then added into the
- * caller's double-precision {@link GradientSum}, so precision does not degrade with the number of examples. The weights are read
- * from the double parameters into float copies (one as stored, one transposed) at every call, which
- * costs O(P) against the O(block · P) of the products.
+ * caller's double-precision {@link GradientSum}, so precision does not degrade with the number of
+ * examples. The weights are read from the double parameters into {@link FloatWeights} (one copy as
+ * stored, one transposed) at every call, which costs O(P) against the O(m · P) of the products.
  *
  * <p>Buffers are made once per network and block size and reused, so a call allocates nothing. Calls
  * on one instance from several threads queue (the methods are synchronized); use one engine per thread
@@ -42,6 +42,7 @@ public final class SimdEngine implements GradientEngine {
     private final Kernels kernels;
     private final int block;
     private Workspace workspace;
+    private FloatWeights ownWeights;
 
     /** An engine with the kernels chosen for this JVM and blocks of {@value #DEFAULT_BLOCK}. */
     public SimdEngine() {
@@ -80,13 +81,20 @@ public final class SimdEngine implements GradientEngine {
     @Override
     public synchronized void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum) {
         Shapes.checkGradient(params, data, from, to, sum);
-        Workspace w = workspace(params.network());
-        w.loadWeights(params.values());
+        accumulate(load(params), data, from, to, sum);
+    }
+
+    /**
+     * Adds Δ over examples {@code [from, to)} into {@code sum}, with weights already in float32 (a parallel
+     * engine loads them once and shares them between its workers). The caller has checked the shapes.
+     */
+    public synchronized void accumulate(FloatWeights weights, DataSet data, int from, int to, GradientSum sum) {
+        Workspace w = workspace(weights.network);
         double loss = 0.0;
         int pending = 0;
         for (int start = from; start < to; start += block) {
             int end = Math.min(to, start + block);
-            loss += w.gradient(data, start, end, pending > 0);
+            loss += w.gradient(weights, data, start, end, pending > 0);
             pending += end - start;
             if (pending >= FLUSH_EXAMPLES || end == to) {
                 w.flush(sum.deltaSum());
@@ -99,12 +107,25 @@ public final class SimdEngine implements GradientEngine {
     @Override
     public synchronized void predict(Parameters params, DataSet data, int from, int to, double[] outputs) {
         Shapes.checkPrediction(params, data, from, to, outputs);
-        Workspace w = workspace(params.network());
-        w.loadWeights(params.values());
+        predict(load(params), data, from, to, outputs, 0);
+    }
+
+    /** h(x) of examples {@code [from, to)} into {@code outputs} from {@code at}, with weights in float32. */
+    public synchronized void predict(FloatWeights weights, DataSet data, int from, int to, double[] outputs, int at) {
+        Workspace w = workspace(weights.network);
+        int n = weights.network.outputs();
         for (int start = from; start < to; start += block) {
             int end = Math.min(to, start + block);
-            w.predict(data, start, end, outputs, (start - from) * params.network().outputs());
+            w.predict(weights, data, start, end, outputs, at + (start - from) * n);
         }
+    }
+
+    private FloatWeights load(Parameters params) {
+        if (ownWeights == null || !ownWeights.network.equals(params.network())) {
+            ownWeights = new FloatWeights(params.network());
+        }
+        ownWeights.load(params);
+        return ownWeights;
     }
 
     private Workspace workspace(Network network) {
@@ -116,8 +137,6 @@ public final class SimdEngine implements GradientEngine {
 
     /** The float32 buffers of one network at one block size. */
     private static final class Workspace {
-        static final int TRANSPOSE_TILE = 16;
-
         final Network network;
         final Kernels k;
         final int layers;
@@ -128,8 +147,6 @@ public final class SimdEngine implements GradientEngine {
         final int[] columns;
         final float[][] act;
         final float[][] delta;
-        final float[] weights;
-        final float[] transposed;
         final float[] blockDelta;
         final float[] targets;
 
@@ -161,45 +178,17 @@ public final class SimdEngine implements GradientEngine {
                 offset[w] = network.weightOffset(w);
                 columns[w] = network.weightColumns(w);
             }
-            weights = new float[network.parameterCount()];
-            transposed = new float[network.parameterCount()];
             blockDelta = new float[network.parameterCount()];
             targets = new float[Math.multiplyExact(block, units[layers - 1])];
         }
 
-        /** W in float as stored (rows = units above), and Wᵀ (rows = columns of W) for the forward product. */
-        void loadWeights(double[] values) {
-            for (int i = 0; i < values.length; i++) {
-                weights[i] = (float) values[i];
-            }
-            for (int w = 0; w < layers - 1; w++) {
-                int rows = units[w + 1];
-                int cols = columns[w];
-                int base = offset[w];
-                // In tiles, so that both the rows read and the rows written stay in cache.
-                for (int j0 = 0; j0 < rows; j0 += TRANSPOSE_TILE) {
-                    int j1 = Math.min(rows, j0 + TRANSPOSE_TILE);
-                    for (int c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
-                        int c1 = Math.min(cols, c0 + TRANSPOSE_TILE);
-                        for (int j = j0; j < j1; j++) {
-                            int src = base + j * cols;
-                            int dst = base + j;
-                            for (int c = c0; c < c1; c++) {
-                                transposed[dst + c * rows] = weights[src + c];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
         /** Forward through every layer for {@code rows} examples already in act[0]. */
-        void forward(int rows) {
+        void forward(FloatWeights fw, int rows) {
             for (int w = 0; w < layers - 1; w++) {
                 int out = units[w + 1];
                 int outLead = stride[w + 1] - out;
                 // Z^(w+1) = A^(w) · W^(w)ᵀ, written after the bias column of the layer above
-                k.gemm(rows, out, stride[w], act[w], 0, stride[w], 1, transposed, offset[w], out,
+                k.gemm(rows, out, stride[w], act[w], 0, stride[w], 1, fw.transposed, offset[w], out,
                         act[w + 1], outLead, stride[w + 1], false);
                 Activation g = network.activation(w + 1);
                 if (g == Activation.SOFTMAX) {
@@ -219,16 +208,16 @@ public final class SimdEngine implements GradientEngine {
          * Δ of examples [start, end) into the float block sum, added to what it holds when
          * {@code accumulate} and replacing it otherwise; returns Σ J_i.
          */
-        double gradient(DataSet data, int start, int end, boolean accumulate) {
+        double gradient(FloatWeights fw, DataSet data, int start, int end, boolean accumulate) {
             int rows = end - start;
             data.readInputs(start, end, act[0], lead, stride[0]);
             data.readTargets(start, end, targets, 0);
-            forward(rows);
+            forward(fw, rows);
             double loss = outputDelta(rows);
             for (int l = layers - 2; l >= 1; l--) {
                 // δ^(l) = (δ^(l+1) · W^(l) without its bias column) .* g'(a^(l))
                 int n = units[l];
-                k.gemm(rows, n, units[l + 1], delta[l + 1], 0, units[l + 1], 1, weights, offset[l] + lead, columns[l],
+                k.gemm(rows, n, units[l + 1], delta[l + 1], 0, units[l + 1], 1, fw.weights, offset[l] + lead, columns[l],
                         delta[l], 0, n, false);
                 Activation g = network.activation(l);
                 if (lead == 0) {
@@ -276,7 +265,10 @@ public final class SimdEngine implements GradientEngine {
             return loss;
         }
 
-        /** a = softmax(z) in place, δ = a − y, and J_i = −Σ y_k (z_k − ln Σ e^z), without a log of a. */
+        /**
+         * a = softmax(z) in place, δ = a − y, and J_i = −Σ y_k (z_k − ln Σ e^z), without a log of a.
+         * StrictMath, whose bits are specified, keeps the result the same in interpreted and compiled code.
+         */
         double softmaxCrossEntropy(float[] a, float[] d, int at, int n) {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = at; j < at + n; j++) {
@@ -284,24 +276,24 @@ public final class SimdEngine implements GradientEngine {
             }
             double sum = 0.0;
             for (int j = at; j < at + n; j++) {
-                sum += Math.exp(a[j] - max);
+                sum += StrictMath.exp(a[j] - max);
             }
-            double logSum = max + Math.log(sum);
+            double logSum = max + StrictMath.log(sum);
             double loss = 0.0;
             for (int j = at; j < at + n; j++) {
                 float z = a[j];
                 loss -= targets[j] * (z - logSum);
-                a[j] = (float) (Math.exp(z - max) / sum);
+                a[j] = (float) (StrictMath.exp(z - max) / sum);
                 d[j] = a[j] - targets[j];
             }
             return loss;
         }
 
-        void predict(DataSet data, int start, int end, double[] outputs, int at) {
+        void predict(FloatWeights fw, DataSet data, int start, int end, double[] outputs, int at) {
             int rows = end - start;
             int n = units[layers - 1];
             data.readInputs(start, end, act[0], lead, stride[0]);
-            forward(rows);
+            forward(fw, rows);
             float[] a = act[layers - 1];
             if (network.activation(layers - 1) == Activation.SOFTMAX) {
                 for (int i = 0; i < rows; i++) {
@@ -320,10 +312,10 @@ public final class SimdEngine implements GradientEngine {
             }
             double sum = 0.0;
             for (int j = at; j < at + n; j++) {
-                sum += Math.exp(a[j] - max);
+                sum += StrictMath.exp(a[j] - max);
             }
             for (int j = at; j < at + n; j++) {
-                a[j] = (float) (Math.exp(a[j] - max) / sum);
+                a[j] = (float) (StrictMath.exp(a[j] - max) / sum);
             }
         }
     }

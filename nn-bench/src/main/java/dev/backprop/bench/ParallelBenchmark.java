@@ -1,0 +1,85 @@
+package dev.backprop.bench;
+
+import dev.backprop.core.GradientSum;
+import dev.backprop.core.Initializer;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.SeededRandom;
+import dev.backprop.core.data.DataSet;
+import dev.backprop.parallel.ParallelEngine;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The parallel engine's gradient against its thread count, at a mini-batch and at the full 60,000
+ * examples of Fashion-MNIST's training set (random data of the same shape). Examples per second are the
+ * primary score times the batch; the secondary result {@code flops} gives the model's GFLOP/s as in
+ * {@link GradientBenchmark}. Speedups are ratios of scores of the same run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ParallelBenchmark {
+    @Param({"1", "2", "3", "4"})
+    public int threads;
+
+    @Param({"784-256-128-10"})
+    public String layers;
+
+    @Param({"256", "60000"})
+    public int batch;
+
+    private ParallelEngine engine;
+    private Parameters params;
+    private DataSet data;
+    private GradientSum sum;
+    private long flopsPerBatch;
+
+    @Setup
+    public void setUp() {
+        int[] units = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
+        Network network = Network.of(units);
+        params = Parameters.initialize(network, Initializer.xavier(), 1);
+        SeededRandom random = new SeededRandom(2);
+        float[] x = new float[batch * network.inputs()];
+        float[] y = new float[batch * network.outputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) random.nextDouble();
+        }
+        data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
+        sum = GradientSum.zeros(network);
+        engine = new ParallelEngine(threads);
+        flopsPerBatch = batch * GradientBenchmark.modelFlopsPerExample(units);
+    }
+
+    @TearDown
+    public void tearDown() {
+        engine.close();
+    }
+
+    @Benchmark
+    public GradientSum gradient(FlopCounter counter) {
+        sum.reset();
+        engine.accumulate(params, data, 0, batch, sum);
+        counter.flops += flopsPerBatch;
+        return sum;
+    }
+}

@@ -1,0 +1,355 @@
+package dev.backprop.parallel;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.Shapes;
+import dev.backprop.core.data.DataSet;
+import dev.backprop.simd.FloatWeights;
+import dev.backprop.simd.SimdEngine;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parallel engine: a batch is cut into chunks whose boundaries depend on the batch size alone
+ * ({@link Chunking}), each chunk's Δ is computed by a {@link SimdEngine} worker on a ForkJoin pool, and
+ * the partial sums are added pairwise in a tree whose shape depends on the number of chunks alone
+ * (chunks [lo, mid) + [mid, hi), mid = (lo + hi) / 2, left += right). So D and J are bitwise identical
+ * for any number of threads; D = Δ/m is left to the caller, once.
+ *
+ * <p>The pool is the engine's own, of an explicit size, or one the caller passes in; never the common
+ * pool. {@link #close()} shuts down only a pool the engine made. The weights are rounded to float32 once
+ * per call and shared read-only by the workers. Workers' engines, partial sums and the tree's tasks are
+ * made on first use and reused, so a call in the steady state allocates nothing, and the partial sums
+ * alive at once are bounded by the tree's depth times the threads, not by the number of chunks.
+ *
+ * <p>Calls from several application threads on one engine queue (one call runs at a time, on all the
+ * pool's threads). To run calls side by side, give each application thread its own engine; engines can
+ * share one pool.
+ *
+ * <p>A worker that throws stops the call: chunks not yet started are skipped, the caller gets a
+ * {@link ChunkFailedException} naming the chunk, and the engine is usable for the next call. A caller
+ * interrupted while it waits gets a {@link CancellationException} once the running chunks have finished,
+ * with its interrupt flag set again.
+ */
+public final class ParallelEngine implements GradientEngine {
+    private final ForkJoinPool pool;
+    private final boolean ownsPool;
+    private final Chunking chunking;
+    private final int block;
+
+    private final Stack<SimdEngine> engines = new Stack<>();
+    private final Stack<GradientSum> sums = new Stack<>();
+    private final Map<Integer, Node> trees = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Node> eldest) {
+            return size() > 8;
+        }
+    };
+
+    private Network network;
+    private FloatWeights weights;
+    private volatile boolean cancelled;
+    private volatile boolean closed;
+    private ChunkListener listener;
+
+    // The call in progress; written before the tree runs, read by the workers (the pool's submission and
+    // the task's completion order these accesses).
+    private DataSet data;
+    private int from;
+    private int to;
+    private int chunkSize;
+    private double[] outputs;
+    private int outputsAt;
+
+    /** An engine with its own pool of {@code threads} threads, default chunking and block size. */
+    public ParallelEngine(int threads) {
+        this(threads, Chunking.DEFAULT, SimdEngine.DEFAULT_BLOCK);
+    }
+
+    /** An engine with its own pool of {@code threads} threads. */
+    public ParallelEngine(int threads, Chunking chunking, int block) {
+        this(newPool(threads), true, chunking, block);
+    }
+
+    /** An engine that runs on the caller's pool, which it never shuts down. */
+    public ParallelEngine(ForkJoinPool pool, Chunking chunking, int block) {
+        this(pool, false, chunking, block);
+    }
+
+    private ParallelEngine(ForkJoinPool pool, boolean ownsPool, Chunking chunking, int block) {
+        if (pool == ForkJoinPool.commonPool()) {
+            throw new IllegalArgumentException("the parallel engine does not run on the common pool; give it its own");
+        }
+        if (block < 1) {
+            throw new IllegalArgumentException("the block size must be at least 1, got " + block);
+        }
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.chunking = chunking;
+        this.block = block;
+    }
+
+    private static ForkJoinPool newPool(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("the parallel engine needs at least 1 thread, got " + threads);
+        }
+        return new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("nn-parallel-" + t.getPoolIndex());
+            return t;
+        }, null, false);
+    }
+
+    @Override
+    public String name() {
+        return "parallel";
+    }
+
+    /** The number of threads of the pool. */
+    public int threads() {
+        return pool.getParallelism();
+    }
+
+    /** How batches are cut into chunks. */
+    public Chunking chunking() {
+        return chunking;
+    }
+
+    @Override
+    public synchronized void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        Shapes.checkGradient(params, data, from, to, sum);
+        if (from == to) {
+            return;
+        }
+        prepare(params);
+        GradientSum result = run(data, from, to, null, 0);
+        sum.merge(result);
+        sums.push(result);
+    }
+
+    @Override
+    public synchronized void predict(Parameters params, DataSet data, int from, int to, double[] outputs) {
+        Shapes.checkPrediction(params, data, from, to, outputs);
+        if (from == to) {
+            return;
+        }
+        prepare(params);
+        run(data, from, to, outputs, 0);
+    }
+
+    /** Shuts down the pool if the engine made it; calls afterwards fail. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (ownsPool) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Test hook: called by each worker before its chunk. */
+    interface ChunkListener {
+        void beforeChunk(int chunk);
+    }
+
+    void setChunkListener(ChunkListener listener) {
+        this.listener = listener;
+    }
+
+    private void prepare(Parameters params) {
+        if (closed) {
+            throw new IllegalStateException("the parallel engine is closed");
+        }
+        if (!params.network().equals(network)) {
+            network = params.network();
+            weights = new FloatWeights(network);
+            sums.clear();
+        }
+        weights.load(params);
+    }
+
+    private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
+        int m = to - from;
+        Node root = trees.computeIfAbsent(chunking.chunks(m), n -> new Node(0, n));
+        root.reset();
+        this.data = data;
+        this.from = from;
+        this.to = to;
+        this.chunkSize = chunking.chunkSize(m);
+        this.outputs = outputs;
+        this.outputsAt = outputsAt;
+        this.cancelled = false;
+        try {
+            pool.execute(root);
+            return root.get();
+        } catch (InterruptedException e) {
+            cancelled = true;
+            root.quietlyJoin();
+            root.release();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
+        } catch (ExecutionException e) {
+            root.release();
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            this.data = null;
+            this.outputs = null;
+        }
+    }
+
+    /** A node of the reduction tree over chunks [lo, hi); the tree is built once per chunk count. */
+    private final class Node extends RecursiveTask<GradientSum> {
+        private static final long serialVersionUID = 1L;
+
+        final int lo;
+        final int hi;
+        final Node left;
+        final Node right;
+        GradientSum result;
+
+        Node(int lo, int hi) {
+            this.lo = lo;
+            this.hi = hi;
+            int mid = (lo + hi) >>> 1;
+            this.left = hi - lo > 1 ? new Node(lo, mid) : null;
+            this.right = hi - lo > 1 ? new Node(mid, hi) : null;
+        }
+
+        void reset() {
+            reinitialize();
+            result = null;
+            if (left != null) {
+                left.reset();
+                right.reset();
+            }
+        }
+
+        /** Returns the partial sums still held after a failed or cancelled call. */
+        void release() {
+            if (result != null) {
+                sums.push(result);
+                result = null;
+            }
+            if (left != null) {
+                left.release();
+                right.release();
+            }
+        }
+
+        @Override
+        protected GradientSum compute() {
+            if (left == null) {
+                return leaf();
+            }
+            right.fork();
+            RuntimeException failure = null;
+            try {
+                left.invoke();
+            } catch (RuntimeException e) {
+                failure = e;
+                cancelled = true;
+            }
+            try {
+                right.join(); // always wait, so that no worker outlives the call
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            GradientSum l = left.result;
+            GradientSum r = right.result;
+            left.result = null;
+            right.result = null;
+            if (l != null && r != null) {
+                l.merge(r); // left += right: the order is fixed by the tree, not by which finished first
+                sums.push(r);
+            }
+            result = l != null ? l : r;
+            return result;
+        }
+
+        private GradientSum leaf() {
+            if (cancelled) {
+                return null;
+            }
+            int start = from + lo * chunkSize;
+            int end = Math.min(to, start + chunkSize);
+            SimdEngine engine = engines.pop();
+            if (engine == null) {
+                engine = new SimdEngine(block);
+            }
+            try {
+                if (listener != null) {
+                    listener.beforeChunk(lo);
+                }
+                if (outputs != null) {
+                    engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
+                    return null;
+                }
+                GradientSum sum = sums.pop();
+                if (sum == null) {
+                    sum = GradientSum.zeros(network);
+                } else {
+                    sum.reset();
+                }
+                result = sum;
+                engine.accumulate(weights, data, start, end, sum);
+                return sum;
+            } catch (Throwable t) {
+                cancelled = true;
+                throw new ChunkFailedException(lo, start, end, t);
+            } finally {
+                engines.push(engine);
+            }
+        }
+    }
+
+    /** A small synchronized stack that allocates only when it grows. */
+    private static final class Stack<T> {
+        private Object[] items = new Object[8];
+        private int size;
+
+        synchronized void push(T item) {
+            if (size == items.length) {
+                items = java.util.Arrays.copyOf(items, 2 * size);
+            }
+            items[size++] = item;
+        }
+
+        @SuppressWarnings("unchecked")
+        synchronized T pop() {
+            if (size == 0) {
+                return null;
+            }
+            T item = (T) items[--size];
+            items[size] = null;
+            return item;
+        }
+
+        synchronized void clear() {
+            java.util.Arrays.fill(items, 0, size, null);
+            size = 0;
+        }
+    }
+}
