@@ -11,11 +11,12 @@ import dev.backprop.simd.SimdEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountedCompleter;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The parallel engine: a batch is cut into chunks whose boundaries depend on the batch size alone
@@ -59,6 +60,9 @@ public final class ParallelEngine implements GradientEngine {
     private Network network;
     private FloatWeights weights;
     private volatile boolean cancelled;
+    private volatile boolean done;
+    private volatile Thread waiter;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
     private ChunkListener listener;
 
@@ -184,7 +188,7 @@ public final class ParallelEngine implements GradientEngine {
 
     private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
         int m = to - from;
-        Node root = trees.computeIfAbsent(chunking.chunks(m), n -> new Node(0, n));
+        Node root = trees.computeIfAbsent(chunking.chunks(m), n -> new Node(null, 0, n));
         root.reset();
         this.data = data;
         this.from = from;
@@ -193,30 +197,51 @@ public final class ParallelEngine implements GradientEngine {
         this.outputs = outputs;
         this.outputsAt = outputsAt;
         this.cancelled = false;
+        this.failure.set(null);
+        this.waiter = Thread.currentThread();
+        this.done = false;
+        boolean interrupted = false;
         try {
             pool.execute(root);
-            return root.get();
-        } catch (InterruptedException e) {
-            cancelled = true;
-            root.quietlyJoin();
-            root.release();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
-        } catch (ExecutionException e) {
-            root.release();
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+            // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
+            // only when every chunk has finished, so no worker outlives the call.
+            while (!done) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    cancelled = true;
+                }
             }
-            throw new IllegalStateException(cause);
+            // The last worker signals from the root's onCompletion and marks the root complete just after;
+            // the tree is reused by the next call, so wait for that mark (a few instructions away).
+            while (!root.isDone()) {
+                Thread.onSpinWait();
+            }
         } finally {
             this.data = null;
             this.outputs = null;
+            this.waiter = null;
         }
+        Throwable failed = failure.get();
+        if (interrupted || failed != null) {
+            root.release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
+            }
+            throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
+        }
+        GradientSum result = root.result;
+        root.result = null;
+        return result;
     }
 
-    /** A node of the reduction tree over chunks [lo, hi); the tree is built once per chunk count. */
-    private final class Node extends RecursiveTask<GradientSum> {
+    /**
+     * A node of the reduction tree over chunks [lo, hi), built once per chunk count. A node completes when
+     * both children have; its {@link #onCompletion} adds the right child's sum into the left's, so the
+     * order of additions is the tree's, whichever worker finishes last. No worker ever blocks on a join.
+     */
+    private final class Node extends CountedCompleter<Void> {
         private static final long serialVersionUID = 1L;
 
         final int lo;
@@ -225,16 +250,18 @@ public final class ParallelEngine implements GradientEngine {
         final Node right;
         GradientSum result;
 
-        Node(int lo, int hi) {
+        Node(Node parent, int lo, int hi) {
+            super(parent);
             this.lo = lo;
             this.hi = hi;
             int mid = (lo + hi) >>> 1;
-            this.left = hi - lo > 1 ? new Node(lo, mid) : null;
-            this.right = hi - lo > 1 ? new Node(mid, hi) : null;
+            this.left = hi - lo > 1 ? new Node(this, lo, mid) : null;
+            this.right = hi - lo > 1 ? new Node(this, mid, hi) : null;
         }
 
         void reset() {
             reinitialize();
+            setPendingCount(0);
             result = null;
             if (left != null) {
                 left.reset();
@@ -255,57 +282,67 @@ public final class ParallelEngine implements GradientEngine {
         }
 
         @Override
-        protected GradientSum compute() {
-            if (left == null) {
-                return leaf();
+        public void compute() {
+            if (left != null) {
+                setPendingCount(1);
+                right.fork();
+                left.compute(); // the left half in this thread; it completes into this node
+                return;
             }
-            right.fork();
-            RuntimeException failure = null;
-            try {
-                left.invoke();
-            } catch (RuntimeException e) {
-                failure = e;
-                cancelled = true;
-            }
-            try {
-                right.join(); // always wait, so that no worker outlives the call
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            GradientSum l = left.result;
-            GradientSum r = right.result;
-            left.result = null;
-            right.result = null;
-            if (l != null && r != null) {
-                l.merge(r); // left += right: the order is fixed by the tree, not by which finished first
-                sums.push(r);
-            }
-            result = l != null ? l : r;
-            return result;
+            leaf();
+            tryComplete();
         }
 
-        private GradientSum leaf() {
+        @Override
+        public void onCompletion(CountedCompleter<?> caller) {
+            if (left != null) {
+                GradientSum l = left.result;
+                GradientSum r = right.result;
+                left.result = null;
+                right.result = null;
+                if (l != null && r != null) {
+                    l.merge(r); // left += right: the order is fixed by the tree, not by which finished first
+                    sums.push(r);
+                }
+                result = l != null ? l : r;
+            }
+            if (getCompleter() == null) {
+                finish();
+            }
+        }
+
+        @Override
+        public boolean onExceptionalCompletion(Throwable ex, CountedCompleter<?> caller) {
+            failure.compareAndSet(null, ex);
+            cancelled = true;
+            if (getCompleter() == null) {
+                finish();
+            }
+            return true;
+        }
+
+        private void finish() {
+            done = true;
+            LockSupport.unpark(waiter);
+        }
+
+        private void leaf() {
             if (cancelled) {
-                return null;
+                return;
             }
             int start = from + lo * chunkSize;
             int end = Math.min(to, start + chunkSize);
             SimdEngine engine = engines.pop();
-            if (engine == null) {
-                engine = new SimdEngine(block);
-            }
             try {
+                if (engine == null) {
+                    engine = new SimdEngine(block);
+                }
                 if (listener != null) {
                     listener.beforeChunk(lo);
                 }
                 if (outputs != null) {
                     engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
-                    return null;
+                    return;
                 }
                 GradientSum sum = sums.pop();
                 if (sum == null) {
@@ -315,12 +352,14 @@ public final class ParallelEngine implements GradientEngine {
                 }
                 result = sum;
                 engine.accumulate(weights, data, start, end, sum);
-                return sum;
             } catch (Throwable t) {
+                // Recorded, not thrown: the tree still completes only when every chunk has finished.
+                failure.compareAndSet(null, new ChunkFailedException(lo, start, end, t));
                 cancelled = true;
-                throw new ChunkFailedException(lo, start, end, t);
             } finally {
-                engines.push(engine);
+                if (engine != null) {
+                    engines.push(engine);
+                }
             }
         }
     }
