@@ -2,14 +2,10 @@ package dev.backprop.bench;
 
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.Initializer;
-import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
-import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.simd.SimdEngine;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,32 +54,12 @@ public class GradientBenchmark {
 
     @Setup
     public void setUp() {
-        int[] units = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        Network network = Network.of(units);
-        params = Parameters.initialize(network, Initializer.xavier(), 1);
-        SeededRandom random = new SeededRandom(2);
-        float[] x = new float[batch * network.inputs()];
-        float[] y = new float[batch * network.outputs()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble();
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) random.nextDouble();
-        }
-        data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
-        sum = GradientSum.zeros(network);
+        RandomBatch problem = new RandomBatch(layers, batch);
+        params = problem.params;
+        data = problem.data;
+        sum = GradientSum.zeros(problem.network);
         gradientEngine = engine.equals("simd") ? new SimdEngine(block) : new ReferenceEngine();
-        flopsPerBatch = batch * modelFlopsPerExample(units);
-    }
-
-    /** 2 × (forward Σ S_{l+1}·S_l + Δ Σ S_{l+1}·S_l + backward Σ_{l≥2} S_{l+1}·S_l): bias terms not counted. */
-    static long modelFlopsPerExample(int[] units) {
-        long macs = 0;
-        for (int l = 0; l + 1 < units.length; l++) {
-            long product = (long) units[l] * units[l + 1];
-            macs += 2 * product + (l > 0 ? product : 0);
-        }
-        return 2 * macs;
+        flopsPerBatch = batch * problem.flopsPerExample();
     }
 
     @TearDown

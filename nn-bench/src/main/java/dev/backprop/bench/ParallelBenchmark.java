@@ -1,13 +1,9 @@
 package dev.backprop.bench;
 
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.Initializer;
-import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.parallel.ParallelEngine;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,22 +48,12 @@ public class ParallelBenchmark {
 
     @Setup
     public void setUp() {
-        int[] units = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        Network network = Network.of(units);
-        params = Parameters.initialize(network, Initializer.xavier(), 1);
-        SeededRandom random = new SeededRandom(2);
-        float[] x = new float[batch * network.inputs()];
-        float[] y = new float[batch * network.outputs()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble();
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) random.nextDouble();
-        }
-        data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
-        sum = GradientSum.zeros(network);
+        RandomBatch problem = new RandomBatch(layers, batch);
+        params = problem.params;
+        data = problem.data;
+        sum = GradientSum.zeros(problem.network);
         engine = new ParallelEngine(threads);
-        flopsPerBatch = batch * GradientBenchmark.modelFlopsPerExample(units);
+        flopsPerBatch = batch * problem.flopsPerExample();
     }
 
     @TearDown

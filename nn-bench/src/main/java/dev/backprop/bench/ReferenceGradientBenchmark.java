@@ -1,14 +1,9 @@
 package dev.backprop.bench;
 
-import dev.backprop.core.Activation;
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.Initializer;
-import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
-import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,20 +43,10 @@ public class ReferenceGradientBenchmark {
 
     @Setup
     public void setUp() {
-        int[] units = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        Network network = Network.builder(units).activation(Activation.SIGMOID).build();
-        params = Parameters.initialize(network, Initializer.xavier(), 1);
-        SeededRandom random = new SeededRandom(2);
-        float[] x = new float[batch * network.inputs()];
-        float[] y = new float[batch * network.outputs()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble();
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) random.nextDouble();
-        }
-        data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
-        sum = GradientSum.zeros(network);
+        RandomBatch problem = new RandomBatch(layers, batch);
+        params = problem.params;
+        data = problem.data;
+        sum = GradientSum.zeros(problem.network);
     }
 
     /** Δ over one batch. */

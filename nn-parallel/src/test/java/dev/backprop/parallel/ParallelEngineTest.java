@@ -242,15 +242,6 @@ class ParallelEngineTest {
     }
 
     private static void assertClose(GradientSum expected, GradientSum actual) {
-        double[] d0 = expected.gradient();
-        double[] d1 = actual.gradient();
-        double scale = 0;
-        for (double v : d0) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < d0.length; i++) {
-            assertEquals(d0[i], d1[i], 1e-4 * Math.max(scale, 1e-6), "D[" + i + "]");
-        }
-        assertEquals(expected.loss(), actual.loss(), 1e-5 * Math.max(1, expected.loss()));
+        RandomProblems.assertGradientsClose(expected, actual, 1e-4, 1e-5, "parallel against the reference");
     }
 }

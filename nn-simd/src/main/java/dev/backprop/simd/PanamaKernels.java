@@ -271,63 +271,63 @@ final class PanamaKernels implements Kernels {
         }
     }
 
-    /**
-     * e^x lane by lane, the same operations in the same order as {@link FloatFunctions#exp}, so every lane
-     * has the bits the scalar function gives. Small and called from one place per activation, so the JIT
-     * inlines it and the vectors stay in registers.
-     */
-    private static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(FloatFunctions.LOW).min(FloatFunctions.HIGH);
-        FloatVector t = x.fma(LOG2E, SHIFTER);
-        FloatVector n = t.sub(SHIFTER);
-        IntVector exponent = t.reinterpretAsInts().sub(FloatFunctions.SHIFTER_BITS);
-        FloatVector r = n.fma(MINUS_LN2_HIGH, x);
-        r = n.fma(MINUS_LN2_LOW, r);
-        FloatVector p = P0.fma(r, P1);
-        p = p.fma(r, P2);
-        p = p.fma(r, P3);
-        p = p.fma(r, P4);
-        p = p.fma(r, P5);
-        FloatVector y = p.fma(r.mul(r), r).add(ONE);
-        return y.mul(exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-    }
-
     @Override
     public void activate(Activation g, float[] x, int off, int len) {
-        int i = off;
-        int end = off + len;
-        int bound = off + S.loopBound(len);
         switch (g) {
-            case SIGMOID -> {
-                for (; i < bound; i += L) {
-                    FloatVector z = FloatVector.fromArray(S, x, i);
-                    ONE.div(exp(z.neg()).add(ONE)).intoArray(x, i);
-                }
-                for (; i < end; i++) {
-                    x[i] = FloatFunctions.sigmoid(x[i]);
-                }
-            }
-            case TANH -> {
-                for (; i < bound; i += L) {
-                    FloatVector z = FloatVector.fromArray(S, x, i);
-                    ONE.sub(TWO.div(exp(z.mul(TWO)).add(ONE))).intoArray(x, i);
-                }
-                for (; i < end; i++) {
-                    x[i] = FloatFunctions.tanh(x[i]);
-                }
-            }
-            case RELU -> {
-                FloatVector zero = FloatVector.zero(S);
-                for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, i).max(zero).intoArray(x, i);
-                }
-                for (; i < end; i++) {
-                    x[i] = Math.max(x[i], 0f);
-                }
-            }
+            case SIGMOID -> sigmoidOrTanh(x, off, len, false);
+            case TANH -> sigmoidOrTanh(x, off, len, true);
+            case RELU -> relu(x, off, len);
             case IDENTITY -> {
             }
             case SOFTMAX -> throw new IllegalArgumentException("softmax is applied per example, not elementwise");
+        }
+    }
+
+    /**
+     * The sigmoid 1/(1 + e^−z) or tanh 1 − 2/(e^2z + 1), with e^x written out in the loop, lane by lane
+     * the same operations in the same order as {@link FloatFunctions#exp}, so every lane has the bits of
+     * the scalar function. Written out rather than called: once a helper taking vectors has been compiled
+     * on its own, the JIT may refuse to inline it and boxes every vector passed (seen on JDK 17 as
+     * hundreds of kilobytes per gradient call).
+     */
+    private static void sigmoidOrTanh(float[] x, int off, int len, boolean tanh) {
+        int i = off;
+        int bound = off + S.loopBound(len);
+        for (; i < bound; i += L) {
+            FloatVector z = FloatVector.fromArray(S, x, i);
+            FloatVector v = (tanh ? z.mul(TWO) : z.neg()).max(FloatFunctions.LOW).min(FloatFunctions.HIGH);
+            FloatVector t = v.fma(LOG2E, SHIFTER);
+            FloatVector n = t.sub(SHIFTER);
+            IntVector exponent = t.reinterpretAsInts().sub(FloatFunctions.SHIFTER_BITS);
+            FloatVector r = n.fma(MINUS_LN2_HIGH, v);
+            r = n.fma(MINUS_LN2_LOW, r);
+            FloatVector p = P0.fma(r, P1);
+            p = p.fma(r, P2);
+            p = p.fma(r, P3);
+            p = p.fma(r, P4);
+            p = p.fma(r, P5);
+            FloatVector e = p.fma(r.mul(r), r).add(ONE)
+                    .mul(exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (tanh) {
+                ONE.sub(TWO.div(e.add(ONE))).intoArray(x, i);
+            } else {
+                ONE.div(e.add(ONE)).intoArray(x, i);
+            }
+        }
+        for (; i < off + len; i++) {
+            x[i] = tanh ? FloatFunctions.tanh(x[i]) : FloatFunctions.sigmoid(x[i]);
+        }
+    }
+
+    private static void relu(float[] x, int off, int len) {
+        int i = off;
+        int bound = off + S.loopBound(len);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).max(zero).intoArray(x, i);
+        }
+        for (; i < off + len; i++) {
+            x[i] = Math.max(x[i], 0f);
         }
     }
 

@@ -270,20 +270,13 @@ public final class SimdEngine implements GradientEngine {
          * StrictMath, whose bits are specified, keeps the result the same in interpreted and compiled code.
          */
         double softmaxCrossEntropy(float[] a, float[] d, int at, int n) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = at; j < at + n; j++) {
-                max = Math.max(max, a[j]);
-            }
-            double sum = 0.0;
-            for (int j = at; j < at + n; j++) {
-                sum += StrictMath.exp(a[j] - max);
-            }
-            double logSum = max + StrictMath.log(sum);
+            double logSum = logSumExp(a, at, n);
             double loss = 0.0;
             for (int j = at; j < at + n; j++) {
-                float z = a[j];
-                loss -= targets[j] * (z - logSum);
-                a[j] = (float) (StrictMath.exp(z - max) / sum);
+                loss -= targets[j] * (a[j] - logSum);
+            }
+            softmax(a, at, n, logSum);
+            for (int j = at; j < at + n; j++) {
                 d[j] = a[j] - targets[j];
             }
             return loss;
@@ -297,7 +290,7 @@ public final class SimdEngine implements GradientEngine {
             float[] a = act[layers - 1];
             if (network.activation(layers - 1) == Activation.SOFTMAX) {
                 for (int i = 0; i < rows; i++) {
-                    softmax(a, i * n, n);
+                    softmax(a, i * n, n, logSumExp(a, i * n, n));
                 }
             }
             for (int i = 0; i < rows * n; i++) {
@@ -305,17 +298,23 @@ public final class SimdEngine implements GradientEngine {
             }
         }
 
-        static void softmax(float[] a, int at, int n) {
+        /** ln Σ e^z over {@code z[at .. at+n)}, with the largest z taken out first so nothing overflows. */
+        static double logSumExp(float[] z, int at, int n) {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = at; j < at + n; j++) {
-                max = Math.max(max, a[j]);
+                max = Math.max(max, z[j]);
             }
             double sum = 0.0;
             for (int j = at; j < at + n; j++) {
-                sum += StrictMath.exp(a[j] - max);
+                sum += StrictMath.exp(z[j] - max);
             }
+            return max + StrictMath.log(sum);
+        }
+
+        /** a = e^(z − ln Σ e^z) in place. */
+        static void softmax(float[] a, int at, int n, double logSum) {
             for (int j = at; j < at + n; j++) {
-                a[j] = (float) (StrictMath.exp(a[j] - max) / sum);
+                a[j] = (float) StrictMath.exp(a[j] - logSum);
             }
         }
     }

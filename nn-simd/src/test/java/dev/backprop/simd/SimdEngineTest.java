@@ -3,7 +3,6 @@ package dev.backprop.simd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.Activation;
 import dev.backprop.core.GradientSum;
@@ -108,21 +107,6 @@ class SimdEngineTest {
     }
 
     static void assertClose(GradientSum expected, GradientSum actual, String what) {
-        assertEquals(expected.count(), actual.count(), what);
-        double[] d0 = expected.gradient();
-        double[] d1 = actual.gradient();
-        double scale = 0.0;
-        for (double v : d0) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        double worst = 0.0;
-        for (int i = 0; i < d0.length; i++) {
-            worst = Math.max(worst, Math.abs(d0[i] - d1[i]));
-        }
-        double w = worst;
-        double s = scale;
-        assertTrue(worst <= GRADIENT_TOLERANCE * Math.max(scale, 1e-6),
-                () -> what + ": max |ΔD| " + w + " against max |D| " + s);
-        assertEquals(expected.loss(), actual.loss(), LOSS_TOLERANCE * Math.max(1.0, Math.abs(expected.loss())), what);
+        RandomProblems.assertGradientsClose(expected, actual, GRADIENT_TOLERANCE, LOSS_TOLERANCE, what);
     }
 }

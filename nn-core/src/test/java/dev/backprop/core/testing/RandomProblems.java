@@ -1,7 +1,11 @@
 package dev.backprop.core.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.backprop.core.Activation;
 import dev.backprop.core.Cost;
+import dev.backprop.core.GradientSum;
 import dev.backprop.core.Initializer;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
@@ -64,6 +68,31 @@ public final class RandomProblems {
             yf[i] = (float) y[i];
         }
         return DataSet.ofFloats(xf, in, yf, out);
+    }
+
+    /**
+     * Asserts that a float engine's result agrees with the reference's: the same count, every entry of D
+     * within {@code gradientTolerance} × the largest |D| of the reference, and J within a relative
+     * {@code lossTolerance}.
+     */
+    public static void assertGradientsClose(GradientSum expected, GradientSum actual, double gradientTolerance,
+            double lossTolerance, String what) {
+        assertEquals(expected.count(), actual.count(), what);
+        double[] d0 = expected.gradient();
+        double[] d1 = actual.gradient();
+        double scale = 0.0;
+        for (double v : d0) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        double worst = 0.0;
+        for (int i = 0; i < d0.length; i++) {
+            worst = Math.max(worst, Math.abs(d0[i] - d1[i]));
+        }
+        double w = worst;
+        double s = scale;
+        assertTrue(worst <= gradientTolerance * Math.max(scale, 1e-6),
+                () -> what + ": max |ΔD| " + w + " against max |D| " + s);
+        assertEquals(expected.loss(), actual.loss(), lossTolerance * Math.max(1.0, Math.abs(expected.loss())), what);
     }
 
     /** The largest |a_i − b_i| / max(|a_i|, |b_i|, floor), for reporting how close two gradients are. */

@@ -1,0 +1,49 @@
+package dev.backprop.bench;
+
+import dev.backprop.core.Initializer;
+import dev.backprop.core.Network;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.SeededRandom;
+import dev.backprop.core.data.DataSet;
+import java.util.Arrays;
+
+/** The inputs every gradient benchmark starts from: a network named by its sizes, its weights and a batch. */
+final class RandomBatch {
+    final Network network;
+    final Parameters params;
+    final DataSet data;
+
+    /** {@code layers} as "784-256-128-10": sigmoid units, bias on, half-sse, Xavier weights, uniform data. */
+    RandomBatch(String layers, int batch) {
+        network = Network.of(units(layers));
+        params = Parameters.initialize(network, Initializer.xavier(), 1);
+        SeededRandom random = new SeededRandom(2);
+        float[] x = new float[batch * network.inputs()];
+        float[] y = new float[batch * network.outputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) random.nextDouble();
+        }
+        data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
+    }
+
+    static int[] units(String layers) {
+        return Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /**
+     * The model's FLOPs per example: 2 × (forward Σ S_{l+1}·S_l + Δ Σ S_{l+1}·S_l + backward
+     * Σ_{l≥2} S_{l+1}·S_l). Bias terms are not counted.
+     */
+    long flopsPerExample() {
+        int[] units = network.unitsPerLayer();
+        long macs = 0;
+        for (int l = 0; l + 1 < units.length; l++) {
+            long product = (long) units[l] * units[l + 1];
+            macs += 2 * product + (l > 0 ? product : 0);
+        }
+        return 2 * macs;
+    }
+}
