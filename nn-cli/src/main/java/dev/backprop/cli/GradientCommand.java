@@ -20,9 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Prints the cost J and the gradient D = Δ/m over the rows of a CSV file, as JSON.",
             "",
-            "The output is {\"loss\": J, \"gradients\": [...]}, with the gradients in the nested layout of the",
-            "weights file; every number reads back as the same double. Each CSV row holds the S_1 inputs followed",
-            "by the S_L targets, with no header."})
+            "The output is {\"loss\": J, \"gradients\": [...]}, with the gradients in the nested layout of the "
+                + "weights file; every number reads back as the same double.",
+            "",
+            "Each CSV row holds the S_1 inputs followed by the S_L targets, with no header."})
 final class GradientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -126,7 +126,7 @@ class GradientCommandTest {
         Files.writeString(data, "1,2,3,4\n1,2,3\n");
         CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
         assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: " + data + ": line 2: expected 4 fields (3 inputs, then 1 targets), found 3\n",
+        assertEquals("nn gradient: " + data + ": line 2: expected 4 fields (3 inputs, then 1 target), found 3\n",
                 r.err());
         assertEquals("", r.out());
     }

@@ -27,7 +27,8 @@ public final class CsvFiles {
     public static DataSet read(Path file, int inputs, int targets) throws IOException {
         ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
         ImmutableDoubleArray.Builder y = ImmutableDoubleArray.builder();
-        String expected = (inputs + targets) + " fields (" + inputs + " inputs, then " + targets + " targets)";
+        String expected = (inputs + targets) + " fields (" + count(inputs, "input") + ", then " + count(targets, "target")
+                + ")";
         int rows = forEachRow(file, inputs + targets, expected, (fields, line) -> {
             for (int f = 0; f < fields.length; f++) {
                 (f < inputs ? x : y).add(number(file, line, f, fields[f]));
@@ -41,7 +42,7 @@ public final class CsvFiles {
     public static DataSet readLabeled(Path file, int inputs, int classes) throws IOException {
         ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
         ImmutableIntArray.Builder labels = ImmutableIntArray.builder();
-        String expected = (inputs + 1) + " fields (" + inputs + " inputs, then the class label)";
+        String expected = (inputs + 1) + " fields (" + count(inputs, "input") + ", then the class label)";
         int rows = forEachRow(file, inputs + 1, expected, (fields, line) -> {
             for (int f = 0; f < inputs; f++) {
                 x.add(number(file, line, f, fields[f]));
@@ -116,6 +117,10 @@ public final class CsvFiles {
             throw new FileFormatException(file, where(line, field), s + " is out of the range of a double");
         }
         return value;
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String where(int line, int field) {

@@ -41,7 +41,7 @@ class CsvFilesTest {
 
     @Test
     void badRowsNameTheFileTheLineAndTheField() throws IOException {
-        assertError("line 2: expected 3 fields (2 inputs, then 1 targets), found 2", write("1,2,3\n4,5\n"), 2, 1);
+        assertError("line 2: expected 3 fields (2 inputs, then 1 target), found 2", write("1,2,3\n4,5\n"), 2, 1);
         assertError("line 1, field 2: 'x' is not a number (the file must not have a header row)", write("1,x,3\n"), 2, 1);
         assertError("line 2, field 1: 'NaN' is not a number", write("1,2,3\nNaN,1,1\n"), 2, 1);
         assertError("line 1, field 3: 'Infinity' is not a number (the file must not have a header row)",
