@@ -2,9 +2,7 @@ package dev.backprop.bench;
 
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
-import dev.backprop.core.data.DataSet;
 import dev.backprop.simd.SimdEngine;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +34,7 @@ public class GradientBenchmark {
     @Param({"simd", "reference"})
     public String engine;
 
-    @Param({"784-256-128-10", "784-1024-1024-10"})
+    @Param({"3-3-1", "64-32-1", "784-256-128-10", "784-1024-1024-10"})
     public String layers;
 
     @Param({"256"})
@@ -47,19 +45,12 @@ public class GradientBenchmark {
     public int block;
 
     private GradientEngine gradientEngine;
-    private Parameters params;
-    private DataSet data;
-    private GradientSum sum;
-    private long flopsPerBatch;
+    private RandomBatch problem;
 
     @Setup
     public void setUp() {
-        RandomBatch problem = new RandomBatch(layers, batch);
-        params = problem.params;
-        data = problem.data;
-        sum = GradientSum.zeros(problem.network);
+        problem = new RandomBatch(layers, batch);
         gradientEngine = engine.equals("simd") ? new SimdEngine(block) : new ReferenceEngine();
-        flopsPerBatch = batch * problem.flopsPerExample();
     }
 
     @TearDown
@@ -69,9 +60,6 @@ public class GradientBenchmark {
 
     @Benchmark
     public GradientSum gradient(FlopCounter counter) {
-        sum.reset();
-        gradientEngine.accumulate(params, data, 0, batch, sum);
-        counter.flops += flopsPerBatch;
-        return sum;
+        return problem.step(gradientEngine, counter);
     }
 }

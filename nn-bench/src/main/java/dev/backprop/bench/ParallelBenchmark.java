@@ -1,8 +1,6 @@
 package dev.backprop.bench;
 
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.Parameters;
-import dev.backprop.core.data.DataSet;
 import dev.backprop.parallel.ParallelEngine;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,19 +39,12 @@ public class ParallelBenchmark {
     public int batch;
 
     private ParallelEngine engine;
-    private Parameters params;
-    private DataSet data;
-    private GradientSum sum;
-    private long flopsPerBatch;
+    private RandomBatch problem;
 
     @Setup
     public void setUp() {
-        RandomBatch problem = new RandomBatch(layers, batch);
-        params = problem.params;
-        data = problem.data;
-        sum = GradientSum.zeros(problem.network);
+        problem = new RandomBatch(layers, batch);
         engine = new ParallelEngine(threads);
-        flopsPerBatch = batch * problem.flopsPerExample();
     }
 
     @TearDown
@@ -63,9 +54,6 @@ public class ParallelBenchmark {
 
     @Benchmark
     public GradientSum gradient(FlopCounter counter) {
-        sum.reset();
-        engine.accumulate(params, data, 0, batch, sum);
-        counter.flops += flopsPerBatch;
-        return sum;
+        return problem.step(engine, counter);
     }
 }

@@ -1,5 +1,7 @@
 package dev.backprop.bench;
 
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
 import dev.backprop.core.Initializer;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
@@ -7,11 +9,16 @@ import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
 import java.util.Arrays;
 
-/** The inputs every gradient benchmark starts from: a network named by its sizes, its weights and a batch. */
+/**
+ * The inputs every gradient benchmark starts from (a network named by its sizes, its weights and a batch)
+ * and the step they all measure: Δ over the batch, with its model FLOPs counted.
+ */
 final class RandomBatch {
     final Network network;
     final Parameters params;
     final DataSet data;
+    final GradientSum sum;
+    final long flopsPerBatch;
 
     /** {@code layers} as "784-256-128-10": sigmoid units, bias on, half-sse, Xavier weights, uniform data. */
     RandomBatch(String layers, int batch) {
@@ -27,6 +34,16 @@ final class RandomBatch {
             y[i] = (float) random.nextDouble();
         }
         data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
+        sum = GradientSum.zeros(network);
+        flopsPerBatch = batch * flopsPerExample();
+    }
+
+    /** One gradient over the whole batch. */
+    GradientSum step(GradientEngine engine, FlopCounter counter) {
+        sum.reset();
+        engine.accumulate(params, data, 0, data.size(), sum);
+        counter.flops += flopsPerBatch;
+        return sum;
     }
 
     static int[] units(String layers) {
