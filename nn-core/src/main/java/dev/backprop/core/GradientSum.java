@@ -51,6 +51,15 @@ public final class GradientSum {
     }
 
     /**
+     * Sets m and Σ J_i, for an engine that has just written Δ over the previous contents of
+     * {@link #deltaSum()} (so that a reused sum needs no zeroing pass).
+     */
+    public void setTotals(long examples, double loss) {
+        this.count = examples;
+        this.lossSum = loss;
+    }
+
+    /**
      * Adds {@code other} into this sum and returns this: Δ += Δ', cost += cost', m += m'. Associative up to
      * floating-point rounding.
      */

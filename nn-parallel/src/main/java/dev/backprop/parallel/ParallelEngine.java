@@ -347,11 +347,9 @@ public final class ParallelEngine implements GradientEngine {
                 GradientSum sum = sums.pop();
                 if (sum == null) {
                     sum = GradientSum.zeros(network);
-                } else {
-                    sum.reset();
                 }
                 result = sum;
-                engine.accumulate(weights, data, start, end, sum);
+                engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
             } catch (Throwable t) {
                 // Recorded, not thrown: the tree still completes only when every chunk has finished.
                 failure.compareAndSet(null, new ChunkFailedException(lo, start, end, t));

@@ -89,19 +89,41 @@ public final class SimdEngine implements GradientEngine {
      * engine loads them once and shares them between its workers). The caller has checked the shapes.
      */
     public synchronized void accumulate(FloatWeights weights, DataSet data, int from, int to, GradientSum sum) {
+        run(weights, data, from, to, sum, false);
+    }
+
+    /**
+     * Like {@link #accumulate(FloatWeights, DataSet, int, int, GradientSum)}, but replaces what {@code sum}
+     * held instead of adding to it: a worker's partial sum needs no zeroing pass first.
+     */
+    public synchronized void compute(FloatWeights weights, DataSet data, int from, int to, GradientSum sum) {
+        run(weights, data, from, to, sum, true);
+    }
+
+    private void run(FloatWeights weights, DataSet data, int from, int to, GradientSum sum, boolean replace) {
         Workspace w = workspace(weights.network);
+        if (replace && from == to) {
+            sum.reset();
+            return;
+        }
         double loss = 0.0;
         int pending = 0;
+        boolean overwrite = replace;
         for (int start = from; start < to; start += block) {
             int end = Math.min(to, start + block);
             loss += w.gradient(weights, data, start, end, pending > 0);
             pending += end - start;
             if (pending >= FLUSH_EXAMPLES || end == to) {
-                w.flush(sum.deltaSum());
+                w.flush(sum.deltaSum(), overwrite);
+                overwrite = false;
                 pending = 0;
             }
         }
-        sum.addExamples(to - from, loss);
+        if (replace) {
+            sum.setTotals(to - from, loss);
+        } else {
+            sum.addExamples(to - from, loss);
+        }
     }
 
     @Override
@@ -237,10 +259,16 @@ public final class SimdEngine implements GradientEngine {
             return loss;
         }
 
-        /** Adds the float block sum into the caller's double Δ. */
-        void flush(double[] deltaSum) {
-            for (int i = 0; i < deltaSum.length; i++) {
-                deltaSum[i] += blockDelta[i];
+        /** Adds the float block sum into the caller's double Δ, or writes it there when {@code overwrite}. */
+        void flush(double[] deltaSum, boolean overwrite) {
+            if (overwrite) {
+                for (int i = 0; i < deltaSum.length; i++) {
+                    deltaSum[i] = blockDelta[i];
+                }
+            } else {
+                for (int i = 0; i < deltaSum.length; i++) {
+                    deltaSum[i] += blockDelta[i];
+                }
             }
         }
 
