@@ -63,8 +63,6 @@ public final class ParallelEngine implements GradientEngine {
     private volatile boolean done;
     private volatile Thread waiter;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private LoadNode loader;
-    private Parameters loading;
     private volatile boolean closed;
     private ChunkListener listener;
 
@@ -185,26 +183,7 @@ public final class ParallelEngine implements GradientEngine {
             weights = new FloatWeights(network);
             sums.clear();
         }
-        if (loader == null) {
-            loader = new LoadNode(null, 0, pool.getParallelism());
-        }
-        // Rounding and transposing the weights is the one serial step of a call: split it by rows.
-        loader.reset();
-        this.loading = params;
-        boolean interrupted;
-        try {
-            interrupted = await(loader);
-        } finally {
-            this.loading = null;
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
-        }
-        Throwable failed = failure.get();
-        if (failed != null) {
-            throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
-        }
+        weights.load(params);
     }
 
     private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
@@ -217,34 +196,6 @@ public final class ParallelEngine implements GradientEngine {
         this.chunkSize = chunking.chunkSize(m);
         this.outputs = outputs;
         this.outputsAt = outputsAt;
-        boolean interrupted;
-        try {
-            interrupted = await(root);
-        } finally {
-            this.data = null;
-            this.outputs = null;
-        }
-        Throwable failed = failure.get();
-        if (interrupted || failed != null) {
-            root.release();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
-            }
-            throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
-        }
-        GradientSum result = root.result;
-        root.result = null;
-        return result;
-    }
-
-    /**
-     * Runs {@code root} on the pool and parks until it has completed. Parking rather than
-     * ForkJoinTask.get() allocates no wait node, and the wait ends only when every task has finished, so
-     * no worker outlives the call. Returns whether the caller was interrupted; the work is then cancelled
-     * and still waited for.
-     */
-    private boolean await(CountedCompleter<?> root) {
         this.cancelled = false;
         this.failure.set(null);
         this.waiter = Thread.currentThread();
@@ -252,6 +203,8 @@ public final class ParallelEngine implements GradientEngine {
         boolean interrupted = false;
         try {
             pool.execute(root);
+            // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
+            // only when every chunk has finished, so no worker outlives the call.
             while (!done) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
@@ -265,74 +218,22 @@ public final class ParallelEngine implements GradientEngine {
                 Thread.onSpinWait();
             }
         } finally {
+            this.data = null;
+            this.outputs = null;
             this.waiter = null;
         }
-        return interrupted;
-    }
-
-    private void finish() {
-        done = true;
-        LockSupport.unpark(waiter);
-    }
-
-    /** Loads part [lo, hi) of the weights' rows, one part per pool thread; built once. */
-    private final class LoadNode extends CountedCompleter<Void> {
-        private static final long serialVersionUID = 1L;
-
-        final int lo;
-        final int hi;
-        final LoadNode left;
-        final LoadNode right;
-
-        LoadNode(LoadNode parent, int lo, int hi) {
-            super(parent);
-            this.lo = lo;
-            this.hi = hi;
-            int mid = (lo + hi) >>> 1;
-            this.left = hi - lo > 1 ? new LoadNode(this, lo, mid) : null;
-            this.right = hi - lo > 1 ? new LoadNode(this, mid, hi) : null;
-        }
-
-        void reset() {
-            reinitialize();
-            setPendingCount(0);
-            if (left != null) {
-                left.reset();
-                right.reset();
+        Throwable failed = failure.get();
+        if (interrupted || failed != null) {
+            root.release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted: the parallel engine stopped before the result was complete");
             }
+            throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
         }
-
-        @Override
-        public void compute() {
-            if (left != null) {
-                setPendingCount(1);
-                right.fork();
-                left.compute();
-                return;
-            }
-            try {
-                weights.load(loading, lo, pool.getParallelism());
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            }
-            tryComplete();
-        }
-
-        @Override
-        public void onCompletion(CountedCompleter<?> caller) {
-            if (getCompleter() == null) {
-                finish();
-            }
-        }
-
-        @Override
-        public boolean onExceptionalCompletion(Throwable ex, CountedCompleter<?> caller) {
-            failure.compareAndSet(null, ex);
-            if (getCompleter() == null) {
-                finish();
-            }
-            return true;
-        }
+        GradientSum result = root.result;
+        root.result = null;
+        return result;
     }
 
     /**
@@ -418,6 +319,11 @@ public final class ParallelEngine implements GradientEngine {
                 finish();
             }
             return true;
+        }
+
+        private void finish() {
+            done = true;
+            LockSupport.unpark(waiter);
         }
 
         private void leaf() {
