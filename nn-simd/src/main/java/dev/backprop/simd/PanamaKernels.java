@@ -337,10 +337,9 @@ final class PanamaKernels implements Kernels {
         int bound = S.loopBound(len);
         switch (g) {
             case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
                 for (; i < bound; i += L) {
                     FloatVector av = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector.fromArray(S, delta, dOff + i).mul(av.mul(one.sub(av))).intoArray(delta, dOff + i);
+                    FloatVector.fromArray(S, delta, dOff + i).mul(av.mul(ONE.sub(av))).intoArray(delta, dOff + i);
                 }
                 for (; i < len; i++) {
                     float ai = a[aOff + i];
@@ -348,10 +347,9 @@ final class PanamaKernels implements Kernels {
                 }
             }
             case TANH -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
                 for (; i < bound; i += L) {
                     FloatVector av = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector.fromArray(S, delta, dOff + i).mul(one.sub(av.mul(av))).intoArray(delta, dOff + i);
+                    FloatVector.fromArray(S, delta, dOff + i).mul(ONE.sub(av.mul(av))).intoArray(delta, dOff + i);
                 }
                 for (; i < len; i++) {
                     float ai = a[aOff + i];

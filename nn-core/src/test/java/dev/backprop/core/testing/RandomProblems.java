@@ -94,14 +94,4 @@ public final class RandomProblems {
                 () -> what + ": max |ΔD| " + w + " against max |D| " + s);
         assertEquals(expected.loss(), actual.loss(), lossTolerance * Math.max(1.0, Math.abs(expected.loss())), what);
     }
-
-    /** The largest |a_i − b_i| / max(|a_i|, |b_i|, floor), for reporting how close two gradients are. */
-    public static double maxRelativeError(double[] a, double[] b, double floor) {
-        double worst = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            double scale = Math.max(Math.max(Math.abs(a[i]), Math.abs(b[i])), floor);
-            worst = Math.max(worst, Math.abs(a[i] - b[i]) / scale);
-        }
-        return worst;
-    }
 }
