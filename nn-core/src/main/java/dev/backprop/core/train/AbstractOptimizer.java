@@ -1,5 +1,7 @@
 package dev.backprop.core.train;
 
+import java.util.List;
+
 /** The learning rate, the step count and the size check shared by the optimizers. */
 abstract class AbstractOptimizer implements Optimizer {
     private double learningRate;
@@ -37,6 +39,44 @@ abstract class AbstractOptimizer implements Optimizer {
     @Override
     public final long steps() {
         return steps;
+    }
+
+    @Override
+    public final void restore(long steps, List<double[]> state) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("the step count must be 0 or more, got " + steps);
+        }
+        int expected = steps == 0 ? 0 : stateArrays();
+        if (state.size() != expected) {
+            throw new IllegalArgumentException(describe() + " after " + steps + " steps has " + expected
+                    + " state arrays, got " + state.size());
+        }
+        for (int i = 1; i < state.size(); i++) {
+            if (state.get(i).length != state.get(0).length) {
+                throw new IllegalArgumentException("state array " + i + " has " + state.get(i).length
+                        + " entries, array 0 has " + state.get(0).length);
+            }
+        }
+        double[][] copies = new double[state.size()][];
+        for (int i = 0; i < copies.length; i++) {
+            copies[i] = state.get(i).clone();
+        }
+        restoreState(copies);
+        this.steps = steps;
+    }
+
+    /** How many arrays {@link #state()} holds once a step has been taken. */
+    abstract int stateArrays();
+
+    /** Adopts {@code state}, already checked and copied; empty means "before the first step". */
+    abstract void restoreState(double[][] state);
+
+    /** A restored state must be for these weights. */
+    static void checkStateLength(double[] state, double[] weights) {
+        if (state.length != weights.length) {
+            throw new IllegalArgumentException("the optimizer state was restored for " + state.length
+                    + " weights, but the network has " + weights.length);
+        }
     }
 
     static double checkFraction(String name, double value) {

@@ -29,6 +29,7 @@ final class Adam extends AbstractOptimizer {
             m = new double[weights.length];
             v = new double[weights.length];
         }
+        checkStateLength(m, weights);
         // StrictMath.pow: the same bits on every JDK, so training is reproducible across JVMs
         double correction1 = 1.0 - StrictMath.pow(beta1, step);
         double correction2 = 1.0 - StrictMath.pow(beta2, step);
@@ -44,6 +45,17 @@ final class Adam extends AbstractOptimizer {
     @Override
     public List<double[]> state() {
         return m == null ? List.of() : List.of(m, v);
+    }
+
+    @Override
+    int stateArrays() {
+        return 2;
+    }
+
+    @Override
+    void restoreState(double[][] state) {
+        m = state.length == 0 ? null : state[0];
+        v = state.length == 0 ? null : state[1];
     }
 
     @Override

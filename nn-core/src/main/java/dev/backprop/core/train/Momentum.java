@@ -19,6 +19,7 @@ final class Momentum extends AbstractOptimizer {
         if (velocity == null) {
             velocity = new double[weights.length];
         }
+        checkStateLength(velocity, weights);
         for (int i = 0; i < weights.length; i++) {
             double v = mu * velocity[i] + d[i];
             velocity[i] = v;
@@ -29,6 +30,16 @@ final class Momentum extends AbstractOptimizer {
     @Override
     public List<double[]> state() {
         return velocity == null ? List.of() : List.of(velocity);
+    }
+
+    @Override
+    int stateArrays() {
+        return 1;
+    }
+
+    @Override
+    void restoreState(double[][] state) {
+        velocity = state.length == 0 ? null : state[0];
     }
 
     @Override

@@ -51,6 +51,14 @@ public interface Optimizer {
     /** The state arrays (live, not copies), for checkpoints; empty before the first step or for plain SGD. */
     List<double[]> state();
 
+    /**
+     * Puts the optimizer back where a checkpoint found it: {@code steps} applied and {@code state} as
+     * {@link #state()} returned it then (copied). Continuing from here gives the same bits as never stopping.
+     *
+     * @throws IllegalArgumentException if the number or lengths of the arrays do not fit this optimizer
+     */
+    void restore(long steps, List<double[]> state);
+
     /** A name with the settings, for logs and model provenance. */
     String describe();
 }

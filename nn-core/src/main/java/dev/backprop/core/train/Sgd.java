@@ -21,6 +21,16 @@ final class Sgd extends AbstractOptimizer {
     }
 
     @Override
+    int stateArrays() {
+        return 0;
+    }
+
+    @Override
+    void restoreState(double[][] state) {
+        // plain gradient descent keeps nothing between steps
+    }
+
+    @Override
     public String describe() {
         return "sgd(lr=" + learningRate() + ")";
     }

@@ -26,6 +26,9 @@ public final class Trainer {
     private final long seed;
     private final double l2;
     private final List<TrainingListener> listeners;
+    private final LearningRateSchedule schedule;
+    private final double baseLearningRate;
+    private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
         this.engine = b.engine;
@@ -35,6 +38,8 @@ public final class Trainer {
         this.seed = b.seed;
         this.l2 = b.l2;
         this.listeners = List.copyOf(b.listeners);
+        this.schedule = b.schedule;
+        this.baseLearningRate = b.optimizer.learningRate();
     }
 
     /** Starts a configuration that computes gradients with {@code engine}. */
@@ -43,64 +48,115 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code params} in place on {@code data} and returns what happened.
+     * Trains {@code params} in place on {@code data} from the start and returns what happened.
      *
      * @throws IllegalStateException if the cost becomes NaN or infinite; the weights are then those of the
      *     last good step
      */
     public TrainingSummary train(Parameters params, DataSet data) {
+        return train(params, data, TrainingPosition.start(seed));
+    }
+
+    /**
+     * Trains {@code params} in place on {@code data}, continuing from {@code from} (a position a listener or
+     * an earlier, stopped call reported), up to the configured number of epochs or until
+     * {@link #requestStop()}. The optimizer must hold the state it had at that position
+     * ({@link Optimizer#restore}); then the weights come out bit for bit as in a run that never stopped.
+     *
+     * @throws IllegalStateException if the cost becomes NaN or infinite; the weights are then those of the
+     *     last good step
+     */
+    public TrainingSummary train(Parameters params, DataSet data, TrainingPosition from) {
         Network network = params.network();
         int m = data.size();
+        if (m == 0) {
+            throw new IllegalArgumentException("there are no examples to train on");
+        }
         boolean fullBatch = batchSize == 0 || batchSize >= m;
         int batch = fullBatch ? m : batchSize;
+        int batches = (m + batch - 1) / batch;
+        if (from.batch() >= batches && from.batch() > 0) {
+            throw new IllegalArgumentException("cannot resume at batch " + from.batch() + " of an epoch of "
+                    + batches + " batches: the batch size or the data changed since the checkpoint");
+        }
         DataSet buffer = fullBatch ? data : data.newBuffer(batch);
         int[] order = new int[m];
-        for (int i = 0; i < m; i++) {
-            order[i] = i;
-        }
-        SeededRandom shuffler = new SeededRandom(seed);
         GradientSum sum = GradientSum.zeros(network);
         double[] d = new double[network.parameterCount()];
         double[] weights = params.values();
 
-        long step = 0;
+        long step = from.steps();
         double lastLoss = Double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        long shuffleState = from.shuffleState();
+        for (int epoch = from.epoch(); epoch <= epochs; epoch++) {
             long start = System.nanoTime();
+            boolean resumed = epoch == from.epoch();
+            // Each epoch shuffles the identity from a stored generator state, so a checkpoint needs that state
+            // only, not the permutation.
+            SeededRandom shuffler = SeededRandom.fromState(shuffleState);
             if (!fullBatch) {
+                for (int i = 0; i < m; i++) {
+                    order[i] = i;
+                }
                 shuffler.shuffle(order);
             }
-            double epochLoss = 0.0;
-            for (int from = 0; from < m; from += batch) {
-                int to = Math.min(m, from + batch);
+            optimizer.setLearningRate(baseLearningRate * schedule.factor(epoch, epochs));
+            double epochLoss = resumed ? from.epochLossSum() : 0.0;
+            for (int b = resumed ? from.batch() : 0; b < batches; b++) {
+                if (stopRequested) {
+                    stopRequested = false;
+                    return new TrainingSummary(step, lastLoss,
+                            new TrainingPosition(epoch, b, step, epochLoss, shuffleState), true);
+                }
+                int lo = b * batch;
+                int hi = Math.min(m, lo + batch);
                 sum.reset();
                 if (fullBatch) {
                     engine.accumulate(params, data, 0, m, sum);
                 } else {
-                    data.gatherInto(order, from, to, buffer);
-                    engine.accumulate(params, buffer, 0, to - from, sum);
+                    data.gatherInto(order, lo, hi, buffer);
+                    engine.accumulate(params, buffer, 0, hi - lo, sum);
                 }
                 sum.gradientInto(d); // D = Δ / m, once
                 double loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
-                step++;
                 if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("the cost became " + loss + " at epoch " + epoch + ", step " + step
-                            + " with learning rate " + optimizer.learningRate()
+                    throw new IllegalStateException("the cost became " + loss + " at epoch " + epoch + ", step "
+                            + (step + 1) + " with learning rate " + optimizer.learningRate()
                             + "; lower the learning rate or scale the inputs. The weights are those before this step.");
                 }
                 optimizer.update(weights, d);
+                step++;
                 epochLoss += sum.lossSum();
                 lastLoss = loss;
                 for (TrainingListener listener : listeners) {
-                    listener.onStep(epoch, step, to - from, loss);
+                    listener.onStep(epoch, step, hi - lo, loss);
                 }
             }
             long nanos = System.nanoTime() - start;
+            shuffleState = shuffler.state();
+            TrainingPosition next = new TrainingPosition(epoch + 1, 0, step, 0.0, shuffleState);
             for (TrainingListener listener : listeners) {
                 listener.onEpoch(epoch, epochLoss / m, nanos);
             }
+            for (TrainingListener listener : listeners) {
+                listener.onEpochEnd(next);
+            }
         }
-        return new TrainingSummary(epochs, step, lastLoss);
+        return new TrainingSummary(step, lastLoss, new TrainingPosition(epochs + 1, 0, step, 0.0, shuffleState), false);
+    }
+
+    /**
+     * Asks a running {@link #train} to return before its next step, with {@link TrainingSummary#stopped()}
+     * set and the position to resume from. Safe to call from any thread (a signal handler, say); a request
+     * made while no training runs stops the next call before its first step.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** The last epoch this trainer runs to. */
+    public int epochs() {
+        return epochs;
     }
 
     /**
@@ -128,8 +184,15 @@ public final class Trainer {
         return addL2(network, weights, d, l2);
     }
 
-    /** What a run did. */
-    public record TrainingSummary(int epochs, long steps, double lastLoss) {
+    /**
+     * What a call to {@link #train} did.
+     *
+     * @param steps the steps taken over the whole run, including those before a resumed position
+     * @param lastLoss J of the last step this call took, NaN if it took none
+     * @param next where a later call continues from
+     * @param stopped true if {@link #requestStop()} ended the call before the last epoch
+     */
+    public record TrainingSummary(long steps, double lastLoss, TrainingPosition next, boolean stopped) {
     }
 
     /** Configures a {@link Trainer}. */
@@ -140,6 +203,7 @@ public final class Trainer {
         private int batchSize = 0;
         private long seed = 1;
         private double l2 = 0.0;
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(GradientEngine engine) {
@@ -187,6 +251,15 @@ public final class Trainer {
                 throw new IllegalArgumentException("the L2 factor must be 0 or positive, got " + lambda);
             }
             this.l2 = lambda;
+            return this;
+        }
+
+        /**
+         * How the learning rate changes from epoch to epoch (default: constant), as a factor of the
+         * optimizer's learning rate when {@link #build()} is called.
+         */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 

@@ -19,4 +19,11 @@ public interface TrainingListener {
      */
     default void onEpoch(int epoch, double meanLoss, long nanos) {
     }
+
+    /**
+     * After every listener's {@link #onEpoch}: {@code next} is where a resumed run would continue, the point
+     * at which to write a checkpoint of the weights and the optimizer's state.
+     */
+    default void onEpochEnd(TrainingPosition next) {
+    }
 }

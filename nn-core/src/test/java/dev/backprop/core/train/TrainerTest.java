@@ -122,4 +122,124 @@ class TrainerTest {
             assertTrue(Double.isFinite(w));
         }
     }
+
+    @Test
+    void aRunStoppedMidEpochAndResumedEndsWithTheSameBits() {
+        Network n = RandomProblems.network(new int[] {5, 6, 3}, Activation.TANH, Activation.SOFTMAX, true);
+        DataSet data = RandomProblems.data(n, 45, 9, false);
+        Parameters whole = RandomProblems.parameters(n, 0.3, 4);
+        Parameters parts = whole.copy();
+        LearningRateSchedule schedule = LearningRateSchedule.cosine(0.1);
+        for (String kind : List.of("sgd", "momentum", "adam")) {
+            Trainer.builder(new ReferenceEngine()).optimizer(optimizer(kind)).batchSize(8).epochs(4).seed(11)
+                    .schedule(schedule).l2(1e-3).build().train(whole, data);
+
+            // Stop in the middle of epoch 2 (step 9 of 6 per epoch), then go on with a new optimizer and trainer
+            // rebuilt from what a checkpoint holds.
+            Optimizer first = optimizer(kind);
+            Trainer[] trainer = new Trainer[1];
+            trainer[0] = Trainer.builder(new ReferenceEngine()).optimizer(first).batchSize(8).epochs(4).seed(11)
+                    .schedule(schedule).l2(1e-3).listener(new TrainingListener() {
+                        @Override
+                        public void onStep(int epoch, long step, int examples, double loss) {
+                            if (step == 9) {
+                                trainer[0].requestStop();
+                            }
+                        }
+                    }).build();
+            Trainer.TrainingSummary stopped = trainer[0].train(parts, data);
+            assertTrue(stopped.stopped());
+            assertEquals(new TrainingPosition(2, 3, 9, stopped.next().epochLossSum(), stopped.next().shuffleState()),
+                    stopped.next());
+            Optimizer second = optimizer(kind);
+            second.restore(first.steps(), first.state());
+            Trainer.TrainingSummary rest = Trainer.builder(new ReferenceEngine()).optimizer(second).batchSize(8)
+                    .epochs(4).seed(11).schedule(schedule).l2(1e-3).build().train(parts, data, stopped.next());
+            assertEquals(false, rest.stopped());
+            assertEquals(24, rest.steps());
+            assertEquals(whole, parts, kind + ": the resumed run must end with the same bits");
+        }
+    }
+
+    @Test
+    void theEpochEndPositionResumesTheNextEpoch() {
+        Network n = Network.of(3, 4, 2);
+        DataSet data = RandomProblems.data(n, 20, 2, true);
+        Parameters whole = RandomProblems.parameters(n, 0.5, 5);
+        Parameters parts = whole.copy();
+        Trainer.builder(new ReferenceEngine()).optimizer(Optimizer.adam(0.01)).batchSize(6).epochs(3).seed(2)
+                .build().train(whole, data);
+        Optimizer first = Optimizer.adam(0.01);
+        List<TrainingPosition> ends = new ArrayList<>();
+        List<Parameters> weights = new ArrayList<>();
+        List<List<double[]>> states = new ArrayList<>();
+        Trainer.builder(new ReferenceEngine()).optimizer(first).batchSize(6).epochs(1).seed(2)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(TrainingPosition next) {
+                        ends.add(next);
+                        weights.add(parts.copy());
+                        states.add(List.of(first.state().get(0).clone(), first.state().get(1).clone()));
+                    }
+                }).build().train(parts, data);
+        assertEquals(1, ends.size());
+        assertEquals(2, ends.get(0).epoch());
+        assertTrue(ends.get(0).atEpochStart());
+        Optimizer second = Optimizer.adam(0.01);
+        second.restore(ends.get(0).steps(), states.get(0));
+        Parameters resumed = weights.get(0);
+        Trainer.builder(new ReferenceEngine()).optimizer(second).batchSize(6).epochs(3).seed(2).build()
+                .train(resumed, data, ends.get(0));
+        assertEquals(whole, resumed);
+    }
+
+    @Test
+    void aStepScheduleSetsTheRateOfEachEpoch() {
+        Network n = Network.of(3, 2);
+        DataSet data = RandomProblems.data(n, 4, 1, true);
+        Optimizer sgd = Optimizer.sgd(0.8);
+        List<Double> rates = new ArrayList<>();
+        Trainer.builder(new ReferenceEngine()).optimizer(sgd).epochs(5).schedule(LearningRateSchedule.parse("step:2:0.5"))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(int epoch, double meanLoss, long nanos) {
+                        rates.add(sgd.learningRate());
+                    }
+                }).build().train(RandomProblems.parameters(n, 0.5, 1), data);
+        assertEquals(List.of(0.8, 0.8, 0.4, 0.4, 0.2), rates);
+    }
+
+    @Test
+    void schedulesParseTheirCommandLineFormsAndNameWhatIsWrong() {
+        assertEquals(1.0, LearningRateSchedule.parse("constant").factor(7, 10));
+        assertEquals(1.0, LearningRateSchedule.parse("cosine").factor(1, 10));
+        assertEquals(0.01, LearningRateSchedule.parse("cosine").factor(10, 10), 1e-15);
+        assertEquals(0.5 * (1 + 0.2), LearningRateSchedule.parse("cosine:0.2").factor(2, 3), 1e-15);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LearningRateSchedule.parse("linear"));
+        assertEquals("unknown schedule 'linear'; expected constant, step:EVERY:GAMMA (say step:10:0.5) or cosine[:FLOOR]",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("step:0:0.5"));
+        assertEquals("the step schedule needs a period of at least 1 epoch, got 0", e.getMessage());
+    }
+
+    @Test
+    void restoringAStateOfTheWrongShapeIsRefused() {
+        Optimizer adam = Optimizer.adam(0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> adam.restore(3, List.of(new double[2])));
+        assertEquals("adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1.0E-8) after 3 steps has 2 state arrays, got 1",
+                e.getMessage());
+        adam.restore(3, List.of(new double[2], new double[2]));
+        e = assertThrows(IllegalArgumentException.class, () -> adam.update(new double[3], new double[3]));
+        assertEquals("the optimizer state was restored for 2 weights, but the network has 3", e.getMessage());
+    }
+
+    private static Optimizer optimizer(String kind) {
+        return switch (kind) {
+            case "sgd" -> Optimizer.sgd(0.3);
+            case "momentum" -> Optimizer.momentum(0.1, 0.9);
+            default -> Optimizer.adam(0.02);
+        };
+    }
 }
