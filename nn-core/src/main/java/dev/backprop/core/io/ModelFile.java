@@ -121,9 +121,7 @@ public final class ModelFile {
                 b.putDouble(w);
             }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
+        putCrc(b);
         return b.array();
     }
 
@@ -240,7 +238,15 @@ public final class ModelFile {
         return new FileFormatException(file, where, problem);
     }
 
-    private static void checkCrc(Path file, byte[] bytes) throws FileFormatException {
+    /** Appends the CRC32C of every byte written to {@code b} so far, which must fill it. */
+    static void putCrc(ByteBuffer b) {
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+    }
+
+    /** The last four bytes must be the CRC32C of the others. */
+    static void checkCrc(Path file, byte[] bytes) throws FileFormatException {
         if (bytes.length < 4) {
             throw new FileFormatException(file, "", "the file is truncated");
         }

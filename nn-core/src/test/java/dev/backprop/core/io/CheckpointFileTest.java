@@ -1,0 +1,110 @@
+package dev.backprop.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.core.Activation;
+import dev.backprop.core.Network;
+import dev.backprop.core.testing.RandomProblems;
+import dev.backprop.core.train.TrainingPosition;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    private final Network network = Network.builder(4, 3, 2).hiddenActivation(Activation.RELU).softmaxCrossEntropy().build();
+    private final Model model = new Model(RandomProblems.parameters(network, 0.7, 4), Map.of("optimizer", "adam", "lr", "0.001"));
+    private final TrainingPosition position = new TrainingPosition(3, 17, 217, 12.5, 0x1234_5678_9abc_def0L);
+    private final List<double[]> state = List.of(values(1), values(2));
+
+    private double[] values(int seed) {
+        return RandomProblems.parameters(network, 0.1, seed).values();
+    }
+
+    private Path writeDefault() throws IOException {
+        Path file = dir.resolve("checkpoint.nnck");
+        CheckpointFile.write(file, new Checkpoint(model, position, 217, state));
+        return file;
+    }
+
+    @Test
+    void writeThenReadGivesEveryFieldBackAndTheSameBytes() throws IOException {
+        Path file = writeDefault();
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(model, read.model());
+        assertEquals(position, read.position());
+        assertEquals(217, read.optimizerSteps());
+        assertEquals(2, read.optimizerState().size());
+        assertArrayEquals(state.get(0), read.optimizerState().get(0), 0.0);
+        assertArrayEquals(state.get(1), read.optimizerState().get(1), 0.0);
+        assertArrayEquals(Files.readAllBytes(file), CheckpointFile.encode(read));
+    }
+
+    @Test
+    void everyFlippedByteAndEveryCutIsRefused() throws IOException {
+        byte[] good = Files.readAllBytes(writeDefault());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x04;
+            int at = i;
+            FileFormatException e = assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), bad),
+                    () -> "flipping byte " + at + " went unnoticed");
+            assertTrue(e.getMessage().startsWith("c: "), e.getMessage());
+        }
+        for (int length = 0; length < good.length; length++) {
+            byte[] cut = Arrays.copyOf(good, length);
+            assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), cut), "cut at " + length);
+        }
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> CheckpointFile.decode(Path.of("c"), Arrays.copyOf(good, good.length - 1)));
+        assertTrue(e.getMessage().startsWith("c: checksum mismatch (CRC32C stored "), e.getMessage());
+    }
+
+    @Test
+    void aModelFileOrANewerVersionIsRefusedWithAClearMessage() throws IOException {
+        Path modelFile = dir.resolve("m.nnm");
+        ModelFile.write(modelFile, model);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> CheckpointFile.read(modelFile));
+        assertEquals(modelFile + ": byte 0: not a checkpoint: it does not start with \"NNCK\"", e.getMessage());
+
+        byte[] bytes = Files.readAllBytes(writeDefault());
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(4, (short) 9);
+        e = assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), bytes));
+        assertEquals("c: byte 4: format version 9 is newer than this build reads (up to 1); use a newer nn", e.getMessage());
+    }
+
+    @Test
+    void aStateOfTheWrongLengthCannotBeMade() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Checkpoint(model, position, 1, List.of(new double[3])));
+        assertEquals("an optimizer state array has 3 values, but the model has " + network.parameterCount() + " weights",
+                e.getMessage());
+    }
+
+    @Test
+    void aFailedWriteLeavesThePreviousCheckpointLoadable() throws IOException {
+        Path file = writeDefault();
+        byte[] before = Files.readAllBytes(file);
+        byte[] next = CheckpointFile.encode(new Checkpoint(model, new TrainingPosition(4, 0, 300, 0, 1), 300, state));
+        for (int cut : new int[] {0, 1, 59, 60, next.length / 2, next.length - 1}) {
+            assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
+                out.write(next, 0, cut);
+                throw new IOException("killed after " + cut + " bytes (simulated)");
+            }));
+            assertArrayEquals(before, Files.readAllBytes(file));
+            assertEquals(position, CheckpointFile.read(file).position());
+        }
+    }
+}
