@@ -18,8 +18,13 @@ public final class IdxDataSets {
      * [0, classes)), and scales pixels by 1/255 when the images are unsigned bytes.
      */
     public static DataSet read(Path images, Path labels, int classes) throws IOException {
-        IdxFile imageFile = IdxFile.read(images);
-        IdxFile labelFile = IdxFile.read(labels);
+        return of(IdxFile.read(images), IdxFile.read(labels), classes);
+    }
+
+    /** As {@link #read(Path, Path, int)}, from files already read (from resources, say). */
+    public static DataSet of(IdxFile imageFile, IdxFile labelFile, int classes) throws FileFormatException {
+        Path images = imageFile.file();
+        Path labels = labelFile.file();
         int[] imageDims = imageFile.dimensions();
         int[] labelDims = labelFile.dimensions();
         if (imageDims.length < 2) {

@@ -56,21 +56,35 @@ public final class IdxFile {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "IDX file not found");
         }
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            return read(file, raw, Files.size(file));
+        }
+    }
+
+    /**
+     * Reads a plain or gzip-compressed IDX stream, a resource for example, naming it {@code name} in
+     * messages. The stream is read to its end and not closed.
+     */
+    public static IdxFile read(Path name, InputStream stream) throws IOException {
+        return read(name, stream, -1);
+    }
+
+    private static IdxFile read(Path file, InputStream stream, long plainSize) throws IOException {
+        InputStream raw = new BufferedInputStream(stream, 1 << 16);
+        try {
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
             InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-            long fileSize = gzip ? -1 : Files.size(file);
-            return read(file, in, fileSize);
+            return parse(file, in, gzip ? -1 : plainSize);
         } catch (ZipException | EOFException e) {
             throw new FileFormatException(file, "", "the gzip stream is corrupted or truncated (" + e.getMessage() + ")");
         }
     }
 
-    private static IdxFile read(Path file, InputStream in, long fileSize) throws IOException {
+    private static IdxFile parse(Path file, InputStream in, long fileSize) throws IOException {
         byte[] magic = new byte[4];
         int got = readFully(in, magic, 0, 4);
         if (got < 4) {
