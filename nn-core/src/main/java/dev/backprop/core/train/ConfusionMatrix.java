@@ -1,5 +1,6 @@
 package dev.backprop.core.train;
 
+import dev.backprop.core.Cost;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.data.DataSet;
@@ -14,9 +15,11 @@ public final class ConfusionMatrix {
 
     private final long[][] counts;
     private final long total;
+    private final double meanLoss;
 
-    private ConfusionMatrix(long[][] counts) {
+    private ConfusionMatrix(long[][] counts, double meanLoss) {
         this.counts = counts;
+        this.meanLoss = meanLoss;
         long n = 0;
         for (long[] row : counts) {
             for (long c : row) {
@@ -42,14 +45,19 @@ public final class ConfusionMatrix {
         }
         long[][] counts = new long[classes][classes];
         double[] out = new double[Math.min(BLOCK, data.size()) * classes];
+        double[] target = new double[classes];
+        Cost cost = params.network().cost();
+        double loss = 0.0;
         for (int from = 0; from < data.size(); from += BLOCK) {
             int to = Math.min(data.size(), from + BLOCK);
             engine.predict(params, data, from, to, out);
             for (int i = from; i < to; i++) {
                 counts[data.label(i)][argMax(out, (i - from) * classes, classes)]++;
+                data.readTargets(i, target, 0);
+                loss += cost.of(out, (i - from) * classes, target);
             }
         }
-        return new ConfusionMatrix(counts);
+        return new ConfusionMatrix(counts, data.size() == 0 ? Double.NaN : loss / data.size());
     }
 
     /** The index of the largest of {@code n} values from {@code offset}; the first one on ties. */
@@ -76,6 +84,11 @@ public final class ConfusionMatrix {
     /** Examples of class {@code actual} predicted as {@code predicted}. */
     public long count(int actual, int predicted) {
         return counts[actual][predicted];
+    }
+
+    /** Σ J_i / m over the examples, the cost of the network's outputs against the one-hot targets. */
+    public double meanLoss() {
+        return meanLoss;
     }
 
     /** The fraction predicted correctly. */

@@ -38,6 +38,10 @@ class ConfusionMatrixTest {
         assertEquals(1.0, cm.precision(1));
         assertEquals(0.5, cm.recall(1));
         assertEquals(0.5, cm.recall(2));
+        // ½ Σ (a − y)² per example, written out: (0.01+0.01) + (0.64+1+0.01) + (0.09+0.04) + (0.01+0.04+0.49)
+        // + (0.25+0.16+1), halved and averaged over 5
+        double expected = 0.5 * (0.02 + 1.65 + 0.13 + 0.54 + 1.41) / 5;
+        assertEquals(expected, cm.meanLoss(), 1e-7);
         String nl = System.lineSeparator();
         assertEquals("accuracy 0.6000 (3 of 5)" + nl + nl
                 + "class  precision  recall  examples" + nl
