@@ -84,6 +84,22 @@ final class DataSource {
         return "the IDX files in " + dir;
     }
 
+    /**
+     * Names for the classes: Fashion-MNIST's for the sample and for a directory whose path says
+     * "fashion", the class numbers otherwise (MNIST's digits, say).
+     */
+    List<String> classNames(int classes) {
+        boolean fashion = isSample() || dir.toString().toLowerCase(java.util.Locale.ROOT).contains("fashion");
+        if (fashion && classes == FASHION_CLASSES.size()) {
+            return FASHION_CLASSES;
+        }
+        List<String> numbers = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            numbers.add(Integer.toString(c));
+        }
+        return numbers;
+    }
+
     /** The training images and labels. */
     DataSet train() throws IOException {
         return read("train");

@@ -232,13 +232,21 @@ public final class DataSet {
     /** The examples {@code [from, to)} as a new set (same precision, labels kept). */
     public DataSet slice(int from, int to) {
         Objects.checkFromToIndex(from, to, size);
-        if (from == to) {
-            throw new IllegalArgumentException("the data set is empty: slice [" + from + ", " + to + ") has no examples");
-        }
         int[] order = new int[to - from];
         Arrays.setAll(order, i -> from + i);
-        DataSet out = newBuffer(to - from);
-        gatherInto(order, 0, order.length, out);
+        return select(order);
+    }
+
+    /**
+     * The examples at {@code indices}, in that order, as a new set (same precision, labels kept): a
+     * validation split, say.
+     */
+    public DataSet select(int[] indices) {
+        if (indices.length == 0) {
+            throw new IllegalArgumentException("the data set would be empty: no examples were selected");
+        }
+        DataSet out = newBuffer(indices.length);
+        gatherInto(indices, 0, indices.length, out);
         return new DataSet(out.size, inputSize, targetSize, out.floatInputs, out.doubleInputs, out.floatTargets,
                 out.doubleTargets, out.labels, classes, false);
     }
