@@ -38,6 +38,21 @@ public final class CsvFiles {
         return DataSet.ofDoubles(x.build().toArray(), inputs, y.build().toArray(), targets);
     }
 
+    /**
+     * Rows of {@code inputs} values and nothing else, row after row in one array: examples to predict, whose
+     * targets are unknown.
+     */
+    public static double[] readInputs(Path file, int inputs) throws IOException {
+        ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
+        int rows = forEachRow(file, inputs, count(inputs, "input"), (fields, line) -> {
+            for (int f = 0; f < fields.length; f++) {
+                x.add(number(file, line, f, fields[f]));
+            }
+        });
+        checkNotEmpty(file, rows);
+        return x.build().toArray();
+    }
+
     /** Rows of {@code inputs} inputs followed by one class label in [0, classes). */
     public static DataSet readLabeled(Path file, int inputs, int classes) throws IOException {
         ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();

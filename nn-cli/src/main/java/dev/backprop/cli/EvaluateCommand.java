@@ -1,0 +1,85 @@
+package dev.backprop.cli;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.Network;
+import dev.backprop.core.data.DataSet;
+import dev.backprop.core.io.Model;
+import dev.backprop.core.io.ModelFile;
+import dev.backprop.core.train.ConfusionMatrix;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nn evaluate}: accuracy, per-class precision and recall, and the confusion matrix of a model. */
+@Command(name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Prints a model's accuracy, per-class precision and recall, and its confusion matrix on "
+                + "the test images of a data directory (MNIST's layout).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory with t10k- images and labels, or 'sample' (default: the data the model was "
+                    + "trained on, else Fashion-MNIST as nn train finds it).")
+    String data;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "NAME",
+            description = "test (t10k- files) or train (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        Model m = ModelFile.read(model);
+        Network network = m.network();
+        DataSource source = data != null ? DataSource.of(data) : defaultSource(m);
+        DataSet set = switch (split) {
+            case "test" -> source.test();
+            case "train" -> source.train();
+            default -> throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
+        };
+        if (set.inputSize() != network.inputs() || set.classes() != network.outputs()) {
+            throw new IllegalArgumentException(model + " is a " + TrainCommand.describe(network) + " network, but "
+                    + source.describe() + " has " + set.inputSize() + " inputs and " + set.classes() + " classes");
+        }
+        ConfusionMatrix result;
+        try (GradientEngine e = engine.create()) {
+            result = ConfusionMatrix.evaluate(e, m.parameters(), set);
+        }
+        var out = spec.commandLine().getOut();
+        out.println(model + " on the " + split + " set of " + source.describe());
+        out.println();
+        out.print(result.report(classNames(m, source)));
+        return 0;
+    }
+
+    /** The data a model was trained on when it is still there, otherwise what nn train would use. */
+    static DataSource defaultSource(Model m) throws java.io.IOException {
+        String trained = m.provenance().get(Recipe.PREFIX + "data");
+        if (trained != null && (trained.equals(DataSource.SAMPLE) || java.nio.file.Files.isDirectory(Path.of(trained)))) {
+            return DataSource.of(trained);
+        }
+        return DataSource.findDefault(System.getenv(DataSource.ENV));
+    }
+
+    /** The class names stored by nn train, or the class numbers. */
+    static String[] classNames(Model m, DataSource source) {
+        String stored = m.provenance().get("classes");
+        int classes = m.network().outputs();
+        if (stored != null && stored.split(",").length == classes) {
+            return stored.split(",");
+        }
+        return source == null ? null : source.classNames(classes).toArray(new String[0]);
+    }
+}

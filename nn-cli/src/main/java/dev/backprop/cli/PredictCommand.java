@@ -1,0 +1,192 @@
+package dev.backprop.cli;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.Network;
+import dev.backprop.core.data.CsvFiles;
+import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.IdxFile;
+import dev.backprop.core.data.IdxDataSets;
+import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.io.Model;
+import dev.backprop.core.io.ModelFile;
+import dev.backprop.core.train.ConfusionMatrix;
+import java.awt.Graphics2D;
+import java.awt.Image;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nn predict}: the class and the class probabilities of each example of a file. */
+@Command(name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Prints the predicted class and the probability of every class for each example of a file.",
+            "",
+            "The file may be:",
+            "  IDX images (plain or .gz, as MNIST ships them), pixels scaled by 1/255;",
+            "  CSV, one example per row with exactly the model's inputs, no header;",
+            "  a PNG or JPEG image, made grey and scaled to the model's square input (28x28 for Fashion-MNIST)."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "IDX, CSV, PNG or JPEG.")
+    Path input;
+
+    @Option(names = "--invert", defaultValue = "auto", paramLabel = "MODE",
+            description = "For images: yes, no, or auto, which inverts an image whose border is light, since "
+                    + "Fashion-MNIST shows light objects on black (default: ${DEFAULT-VALUE}).")
+    String invert;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        Model m = ModelFile.read(model);
+        Network network = m.network();
+        double[] x = read(input, network.inputs());
+        int n = x.length / network.inputs();
+        DataSet data = DataSet.ofDoubles(x, network.inputs(), new double[n * network.outputs()], network.outputs());
+        double[] out = new double[n * network.outputs()];
+        try (GradientEngine e = engine.create()) {
+            e.predict(m.parameters(), data, 0, n, out);
+        }
+        print(spec.commandLine().getOut(), EvaluateCommand.classNames(m, null), network.outputs(), out, n);
+        return 0;
+    }
+
+    private static void print(PrintWriter o, String[] names, int classes, double[] out, int n) {
+        int width = 5;
+        for (int c = 0; c < classes; c++) {
+            width = Math.max(width, name(names, c).length());
+        }
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-7s  %-" + (width + 4) + "s  %-6s ", "example",
+                "predicted", "p"));
+        for (int c = 0; c < classes; c++) {
+            header.append(String.format(Locale.ROOT, " %6s", "p" + c));
+        }
+        o.println(header);
+        for (int i = 0; i < n; i++) {
+            int best = ConfusionMatrix.argMax(out, i * classes, classes);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-7d  %-" + (width + 4) + "s  %.4f ", i,
+                    best + " " + name(names, best), out[i * classes + best]));
+            for (int c = 0; c < classes; c++) {
+                line.append(String.format(Locale.ROOT, " %.4f", out[i * classes + c]));
+            }
+            o.println(line);
+        }
+        if (names != null) {
+            StringBuilder legend = new StringBuilder("classes:");
+            for (int c = 0; c < classes; c++) {
+                legend.append(c == 0 ? " " : ", ").append(c).append(' ').append(names[c]);
+            }
+            o.println(legend);
+        }
+    }
+
+    private static String name(String[] names, int c) {
+        return names == null ? "" : names[c];
+    }
+
+    /** The examples of {@code file}, row after row, in whichever of the three formats it is. */
+    private double[] read(Path file, int inputs) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "input file not found");
+        }
+        byte[] head = new byte[8];
+        int got;
+        try (InputStream in = Files.newInputStream(file)) {
+            got = in.readNBytes(head, 0, head.length);
+        }
+        boolean gzip = got >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+        boolean idx = got >= 4 && head[0] == 0 && head[1] == 0;
+        boolean png = got >= 4 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
+        boolean jpeg = got >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff;
+        if (gzip || idx) {
+            return idx(file, inputs);
+        }
+        if (png || jpeg) {
+            return image(file, inputs);
+        }
+        return CsvFiles.readInputs(file, inputs);
+    }
+
+    private static double[] idx(Path file, int inputs) throws IOException {
+        IdxFile images = IdxFile.read(file);
+        int[] dims = images.dimensions();
+        long perExample = 1;
+        for (int d = 1; d < dims.length; d++) {
+            perExample *= dims[d];
+        }
+        if (dims.length < 2 || perExample != inputs) {
+            throw new FileFormatException(file, "header", "holds examples of shape " + java.util.Arrays.toString(
+                    java.util.Arrays.copyOfRange(dims, Math.min(1, dims.length), dims.length)) + " (" + perExample
+                    + " values), but the model takes " + inputs + " inputs");
+        }
+        float[] values = images.toFloats();
+        double[] x = new double[values.length];
+        double scale = images.type() == IdxFile.UNSIGNED_BYTE ? IdxDataSets.PIXEL_SCALE : 1.0;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = values[i] / scale;
+        }
+        return x;
+    }
+
+    private double[] image(Path file, int inputs) throws IOException {
+        int side = (int) Math.round(Math.sqrt(inputs));
+        if (side * side != inputs) {
+            throw new IllegalArgumentException("the model takes " + inputs + " inputs, not a square image; give "
+                    + file + "'s pixels as CSV instead");
+        }
+        BufferedImage source = ImageIO.read(file.toFile());
+        if (source == null) {
+            throw new FileFormatException(file, "", "is not an image this JDK can read");
+        }
+        BufferedImage grey = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = grey.createGraphics();
+        try {
+            g.drawImage(source.getScaledInstance(side, side, Image.SCALE_AREA_AVERAGING), 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        double[] x = new double[inputs];
+        double border = 0;
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                x[r * side + c] = grey.getRaster().getSample(c, r, 0) / (double) IdxDataSets.PIXEL_SCALE;
+                if (r == 0 || c == 0 || r == side - 1 || c == side - 1) {
+                    border += x[r * side + c];
+                }
+            }
+        }
+        boolean flip = switch (invert) {
+            case "yes" -> true;
+            case "no" -> false;
+            case "auto" -> border / (4 * side - 4) > 0.5;
+            default -> throw new IllegalArgumentException("--invert must be yes, no or auto, got '" + invert + "'");
+        };
+        if (flip) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 1.0 - x[i];
+            }
+        }
+        return x;
+    }
+}
