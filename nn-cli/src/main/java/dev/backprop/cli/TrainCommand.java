@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -212,12 +213,13 @@ final class TrainCommand implements Callable<Integer> {
                     run.dir.resolve(LearningCurves.FILE), describe(network));
             trainer[0] = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule()).batchSize(recipe.batch())
                     .epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2()).listener(listener).build();
-            Trainer.TrainingSummary summary = trainWithCtrlC(trainer[0], params, train, run, listener);
-            if (summary.stopped()) {
-                writeCheckpoint(run.dir, params, provenance, opt, summary.next());
+            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer[0], params, train, run, listener, stopped -> {
+                writeCheckpoint(run.dir, params, provenance, opt, stopped.next());
                 o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written. Continue with: nn train --resume %s%n",
-                        summary.next().epoch(), summary.next().batch(), run.dir);
+                        stopped.next().epoch(), stopped.next().batch(), run.dir);
                 o.flush();
+            });
+            if (summary.stopped()) {
                 return INTERRUPTED;
             }
             ConfusionMatrix result = ConfusionMatrix.evaluate(e, params, test);
@@ -236,9 +238,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the trainer; Ctrl-C asks it to stop at the next step and waits until the checkpoint is written. */
-    private static Trainer.TrainingSummary trainWithCtrlC(Trainer trainer, Parameters params, DataSet train, Run run,
-            TrainingProgress listener) throws IOException {
+    /**
+     * Runs the trainer. Ctrl-C (or SIGTERM) asks it to stop before its next step; the signal's shutdown hook
+     * then waits until {@code onStop} has written the checkpoint, since the JVM exits when the hook returns.
+     */
+    private static Trainer.TrainingSummary trainStoppingOnCtrlC(Trainer trainer, Parameters params, DataSet train, Run run,
+            TrainingProgress listener, Consumer<Trainer.TrainingSummary> onStop) throws IOException {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -250,9 +255,13 @@ final class TrainCommand implements Callable<Integer> {
         }, "nn-train-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return trainer.train(params, train, run.position);
-        } catch (IllegalStateException diverged) {
+            Trainer.TrainingSummary summary = trainer.train(params, train, run.position);
             listener.close();
+            if (summary.stopped()) {
+                onStop.accept(summary);
+            }
+            return summary;
+        } catch (IllegalStateException diverged) {
             Path last = run.dir.resolve(CHECKPOINT);
             throw new IllegalStateException(diverged.getMessage() + (Files.exists(last)
                     ? " The last good checkpoint, " + last + ", is intact." : ""), diverged);
@@ -264,7 +273,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for the checkpoint the caller writes next
+                // the hook is running and returns now that the latch is open
             }
         }
     }
