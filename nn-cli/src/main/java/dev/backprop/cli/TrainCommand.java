@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule: constant, step:EVERY:GAMMA or cosine[:FLOOR] (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--batch", defaultValue = "128", paramLabel = "N",
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N",
             description = "Examples per step; 0 for full-batch gradient descent (default: ${DEFAULT-VALUE}).")
     int batch;
 
