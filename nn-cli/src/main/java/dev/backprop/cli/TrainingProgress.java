@@ -80,7 +80,7 @@ final class TrainingProgress implements TrainingListener, AutoCloseable {
         long now = System.nanoTime();
         if (now - lastMessage > MESSAGE_INTERVAL_NANOS) {
             lastMessage = now;
-            progress.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", recentLoss));
+            progress.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", recentLoss));
         }
     }
 
