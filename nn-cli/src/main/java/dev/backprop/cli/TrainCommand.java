@@ -154,8 +154,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         Run run = resume != null ? resumeRun() : newRun();
-        Recipe recipe = run.recipe;
-        Files.createDirectories(run.dir);
+        Recipe recipe = run.recipe; // the directory is made by the first file written into it, after every check
 
         DataSource source = DataSource.of(recipe.data());
         o.println("data: " + source.describe());
@@ -207,13 +206,12 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--progress must be bar, plain or auto, got '" + progress + "'");
         };
         try (GradientEngine e = Engines.create(recipe.engine(), n)) {
-            Trainer[] trainer = new Trainer[1];
             TrainingProgress listener = new TrainingProgress(o, interactive, train.size(), recipe.epochs(), opt, metrics,
                     () -> evaluate(e, params, held, test), next -> writeCheckpoint(run.dir, params, provenance, opt, next),
                     run.dir.resolve(LearningCurves.FILE), describe(network));
-            trainer[0] = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule()).batchSize(recipe.batch())
+            Trainer trainer = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule()).batchSize(recipe.batch())
                     .epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2()).listener(listener).build();
-            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer[0], params, train, run, listener, stopped -> {
+            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer, params, train, run, listener, stopped -> {
                 writeCheckpoint(run.dir, params, provenance, opt, stopped.next());
                 o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written. Continue with: nn train --resume %s%n",
                         stopped.next().epoch(), stopped.next().batch(), run.dir);
