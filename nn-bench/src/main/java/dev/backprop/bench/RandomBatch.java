@@ -1,5 +1,6 @@
 package dev.backprop.bench;
 
+import dev.backprop.core.Activation;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Initializer;
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * The inputs every gradient benchmark starts from (a network named by its sizes, its weights and a batch)
  * and the step they all measure: Δ over the batch, with its model FLOPs counted.
  */
-final class RandomBatch {
+public final class RandomBatch {
     final Network network;
     final Parameters params;
     final DataSet data;
@@ -22,7 +23,20 @@ final class RandomBatch {
 
     /** {@code layers} as "784-256-128-10": sigmoid units, bias on, half-sse, Xavier weights, uniform data. */
     RandomBatch(String layers, int batch) {
-        network = Network.of(units(layers));
+        this(layers, batch, "sigmoid-sse");
+    }
+
+    /**
+     * {@code model} {@code sigmoid-sse}: sigmoid units and the half squared error (MATH.md);
+     * {@code relu-softmax}: ReLU hidden units, a softmax output and the cross-entropy (nn train's recipe).
+     */
+    public RandomBatch(String layers, int batch, String model) {
+        network = switch (model) {
+            case "sigmoid-sse" -> Network.of(units(layers));
+            case "relu-softmax" -> Network.builder(units(layers)).hiddenActivation(Activation.RELU).softmaxCrossEntropy()
+                    .build();
+            default -> throw new IllegalArgumentException("unknown model '" + model + "'; expected sigmoid-sse or relu-softmax");
+        };
         params = Parameters.initialize(network, Initializer.xavier(), 1);
         SeededRandom random = new SeededRandom(2);
         float[] x = new float[batch * network.inputs()];
@@ -33,9 +47,28 @@ final class RandomBatch {
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) random.nextDouble();
         }
+        if (network.cost() == dev.backprop.core.Cost.CROSS_ENTROPY) {
+            // targets of the cross-entropy are distributions: one-hot rows, as a classifier trains on
+            java.util.Arrays.fill(y, 0f);
+            for (int i = 0; i < batch; i++) {
+                y[i * network.outputs() + random.nextInt(network.outputs())] = 1f;
+            }
+        }
         data = DataSet.ofFloats(x, network.inputs(), y, network.outputs());
         sum = GradientSum.zeros(network);
         flopsPerBatch = batch * flopsPerExample();
+    }
+
+    /** Δ, Σ J and m over the whole batch, in a new sum: what the determinism check hashes. */
+    public GradientSum gradient(GradientEngine engine) {
+        GradientSum fresh = GradientSum.zeros(network);
+        engine.accumulate(params, data, 0, data.size(), fresh);
+        return fresh;
+    }
+
+    /** The model's FLOPs of one gradient over the batch. */
+    public long flopsPerBatch() {
+        return flopsPerBatch;
     }
 
     /** One gradient over the whole batch. */

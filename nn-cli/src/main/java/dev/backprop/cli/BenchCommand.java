@@ -1,0 +1,104 @@
+package dev.backprop.cli;
+
+import dev.backprop.bench.report.BenchResult;
+import dev.backprop.bench.report.BenchRunner;
+import dev.backprop.bench.report.Comparison;
+import dev.backprop.bench.report.Report;
+import dev.backprop.bench.report.Suite;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nn bench}: runs the benchmark suite and writes a report, or reports or compares earlier runs. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the JMH benchmark suite (engines × threads × networks × batches, the FMA peak, GEMMs) and writes "
+                + "report.md, a self-contained report.html and their charts; or writes the report of an earlier "
+                + "run's JMH JSON; or compares two runs.",
+            "",
+            "The full suite takes about 45 minutes on 2 cores; --quick about a minute. Run it on a quiet machine: "
+                + "the report records the load before and after."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true)
+    Action action = new Action();
+
+    static final class Action {
+        @Option(names = "--quick", description = "A smoke run: a representative few configurations, 1 fork, short iterations.")
+        boolean quick;
+
+        @Option(names = "--report", paramLabel = "JMH.json",
+                description = "Write the report of an existing JMH JSON file (with environment.json and determinism.json "
+                        + "beside it when they exist) instead of running anything.")
+        Path report;
+
+        @Option(names = "--compare", arity = "2", paramLabel = "JSON",
+                description = "Print the change from run A to run B (two JMH JSON files) for every configuration.")
+        List<Path> compare;
+    }
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Directory for jmh.json, environment.json, determinism.json, report.md, report.html and charts/ "
+                    + "(default: bench-reports/<date-time>, or the JSON's directory with --report).")
+    Path out;
+
+    @Option(names = "--jvm", paramLabel = "JAVA",
+            description = "The java executable the benchmarks fork (default: the one running nn), e.g. a JDK 25.")
+    String jvm;
+
+    @Option(names = "--only", paramLabel = "REGEX",
+            description = "Run only the configurations whose description matches, say 'network=784-256-128-10'.")
+    String only;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (action.compare != null) {
+            Path a = action.compare.get(0);
+            Path b = action.compare.get(1);
+            o.print(Comparison.format(Comparison.compare(BenchResult.read(a), BenchResult.read(b)), a.toString(), b.toString()));
+            return 0;
+        }
+        if (action.report != null) {
+            Path dir = out != null ? out : action.report.toAbsolutePath().getParent();
+            Report.write(dir, action.report, null);
+            o.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
+            return 0;
+        }
+        Suite.Mode mode = action.quick ? Suite.Mode.QUICK : Suite.Mode.FULL;
+        List<Suite.Config> configs = Suite.configs(mode, Runtime.getRuntime().availableProcessors());
+        if (only != null) {
+            Pattern p = Pattern.compile(only);
+            configs = configs.stream().filter(c -> p.matcher(c.describe()).find()).toList();
+            if (configs.isEmpty()) {
+                throw new IllegalArgumentException("--only '" + only + "' matches none of the suite's configurations");
+            }
+        }
+        Path dir = out != null ? out
+                : Path.of("bench-reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")));
+        o.println("nn bench: " + configs.size() + " configurations, " + mode.describe() + ", into " + dir);
+        o.flush();
+        BenchRunner.run(configs, mode, jvm, dir, o);
+        Report.write(dir, dir.resolve(BenchRunner.RESULTS), commandLine());
+        o.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
+        return 0;
+    }
+
+    /** The command as typed, for the report. */
+    private String commandLine() {
+        return "./nn " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+}
