@@ -188,14 +188,27 @@ public final class ParallelEngine implements GradientEngine {
 
     private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
         int m = to - from;
-        Node root = trees.computeIfAbsent(chunking.chunks(m), n -> new Node(null, 0, n));
-        root.reset();
+        int chunks = chunking.chunks(m);
         this.data = data;
         this.from = from;
         this.to = to;
         this.chunkSize = chunking.chunkSize(m);
         this.outputs = outputs;
         this.outputsAt = outputsAt;
+        if (chunks == 1) {
+            // One chunk has no one to share it with: the caller computes it, the same bits a worker would,
+            // without the round trip through the pool (tens of microseconds, more than a small batch takes).
+            try {
+                return chunk(0, from, to);
+            } catch (Throwable t) {
+                throw new ChunkFailedException(0, from, to, t);
+            } finally {
+                this.data = null;
+                this.outputs = null;
+            }
+        }
+        Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
+        root.reset();
         this.cancelled = false;
         this.failure.set(null);
         this.waiter = Thread.currentThread();
@@ -332,32 +345,42 @@ public final class ParallelEngine implements GradientEngine {
             }
             int start = from + lo * chunkSize;
             int end = Math.min(to, start + chunkSize);
-            SimdEngine engine = engines.pop();
             try {
-                if (engine == null) {
-                    engine = new SimdEngine(block);
-                }
-                if (listener != null) {
-                    listener.beforeChunk(lo);
-                }
-                if (outputs != null) {
-                    engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
-                    return;
-                }
-                GradientSum sum = sums.pop();
-                if (sum == null) {
-                    sum = GradientSum.zeros(network);
-                }
-                result = sum;
-                engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
+                result = chunk(lo, start, end);
             } catch (Throwable t) {
                 // Recorded, not thrown: the tree still completes only when every chunk has finished.
                 failure.compareAndSet(null, new ChunkFailedException(lo, start, end, t));
                 cancelled = true;
-            } finally {
-                if (engine != null) {
-                    engines.push(engine);
-                }
+            }
+        }
+    }
+
+    /**
+     * Computes chunk {@code index}, examples [start, end) of the call's data, with a pooled SIMD engine: its
+     * partial sum, or null when the call predicts (the outputs are written in place).
+     */
+    private GradientSum chunk(int index, int start, int end) {
+        SimdEngine engine = engines.pop();
+        try {
+            if (engine == null) {
+                engine = new SimdEngine(block);
+            }
+            if (listener != null) {
+                listener.beforeChunk(index);
+            }
+            if (outputs != null) {
+                engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
+                return null;
+            }
+            GradientSum sum = sums.pop();
+            if (sum == null) {
+                sum = GradientSum.zeros(network);
+            }
+            engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
+            return sum;
+        } finally {
+            if (engine != null) {
+                engines.push(engine);
             }
         }
     }

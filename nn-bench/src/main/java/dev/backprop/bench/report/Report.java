@@ -161,17 +161,36 @@ public final class Report {
             page.chart("efficiency", "parallel efficiency against threads", png(speedupChart(series, true)));
             page.table(List.of("series", " 1", " 2", " 3", " 4"), efficiencyRows(series));
         }
-        if (!Double.isNaN(peak1)) {
+        List<String> large = largeCategories();
+        if (!Double.isNaN(peak1) && !large.isEmpty()) {
             page.heading("GFLOP/s against the FMA peak");
             page.paragraph(String.format(Locale.ROOT, "The measured FMA peak: %.1f GFLOP/s on one core, %.1f GFLOP/s on all %d "
                     + "cores%s. The bars are the model's GFLOP/s of each engine on the two large networks.", peak1 / 1e9,
                     peakAll / 1e9, cores, peakAllMeasured ? "" : " (one core's peak times the cores; not measured)"));
-            page.chart("gflops", "model GFLOP/s against the FMA peak", png(gflopsChart()));
+            page.chart("gflops", "model GFLOP/s against the FMA peak", png(gflopsChart(large)));
         }
-        page.heading("Bytes allocated per step");
-        page.paragraph("JMH's gc.alloc.rate.norm: bytes allocated per gradient call, for " + Suite.HEADLINE
-                + ". A steady-state step allocates nothing; what remains is JMH's own noise floor.");
-        page.chart("allocation", "bytes allocated per gradient call, " + Suite.HEADLINE, png(allocationChart()));
+        List<BenchResult> headline = engine(r -> r.param("network", "").equals(Suite.HEADLINE)
+                && r.param("model", "").equals("sigmoid-sse"));
+        if (!headline.isEmpty()) {
+            page.heading("Bytes allocated per step");
+            page.paragraph("JMH's gc.alloc.rate.norm: bytes allocated per gradient call, for " + Suite.HEADLINE
+                    + ". A steady-state step allocates nothing; what remains is JMH's own noise floor.");
+            page.chart("allocation", "bytes allocated per gradient call, " + Suite.HEADLINE, png(allocationChart(headline)));
+        }
+    }
+
+    /** "network, batch" of the large networks' sigmoid results at a mini-batch of 256 and the full batch. */
+    private List<String> largeCategories() {
+        List<String> categories = new ArrayList<>();
+        for (String network : Suite.LARGE) {
+            for (int batch : new int[] {256, Suite.FULL_BATCH}) {
+                if (!engine(r -> matches(r, network, batch, "sigmoid-sse", "simd")).isEmpty()
+                        || !engine(r -> matches(r, network, batch, "sigmoid-sse", "parallel")).isEmpty()) {
+                    categories.add(network + ", " + String.format(Locale.ROOT, "%,d", batch));
+                }
+            }
+        }
+        return categories;
     }
 
     private XYChart throughputChart(String network) {
@@ -256,22 +275,10 @@ public final class Report {
         return rows;
     }
 
-    private CategoryChart gflopsChart() {
+    private CategoryChart gflopsChart(List<String> categories) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title("model GFLOP/s against the FMA peak")
                 .xAxisTitle("network and batch").yAxisTitle("GFLOP/s").build();
         style(chart);
-        List<String> categories = new ArrayList<>();
-        for (String network : Suite.LARGE) {
-            for (int batch : new int[] {256, Suite.FULL_BATCH}) {
-                if (!engine(r -> matches(r, network, batch, "sigmoid-sse", "simd")).isEmpty()
-                        || !engine(r -> matches(r, network, batch, "sigmoid-sse", "parallel")).isEmpty()) {
-                    categories.add(network + ", " + String.format(Locale.ROOT, "%,d", batch));
-                }
-            }
-        }
-        if (categories.isEmpty()) {
-            categories.add("(no large network measured)");
-        }
         bars(chart, categories, "simd, 1 thread", "simd", 1);
         bars(chart, categories, "parallel, 1 thread", "parallel", 1);
         bars(chart, categories, "parallel, " + cores + " threads", "parallel", cores);
@@ -291,15 +298,11 @@ public final class Report {
         chart.addSeries(name, categories, values);
     }
 
-    private CategoryChart allocationChart() {
+    private CategoryChart allocationChart(List<BenchResult> headline) {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(420).title("bytes allocated per gradient call, "
                 + Suite.HEADLINE).xAxisTitle("engine and threads").yAxisTitle("B/op").build();
         style(chart);
-        List<BenchResult> headline = engine(r -> r.param("network", "").equals(Suite.HEADLINE) && r.param("model", "").equals("sigmoid-sse"));
         List<String> categories = distinct(headline, r -> r.param("engine", "") + " " + threads(r) + "t");
-        if (categories.isEmpty()) {
-            categories = List.of("(none)");
-        }
         for (int batch : batches(Suite.HEADLINE, "sigmoid-sse")) {
             List<Number> values = new ArrayList<>();
             for (String category : categories) {
@@ -341,7 +344,8 @@ public final class Report {
         }
         all.sort(Comparator.comparing((BenchResult r) -> r.param("network", ""), Comparator.comparingInt(Report::layersWeight))
                 .thenComparing(r -> r.param("model", "")).thenComparingInt(Report::batch)
-                .thenComparing(r -> r.param("engine", "")).thenComparingInt(Report::threads));
+                .thenComparingInt(r -> List.of("reference", "simd", "parallel").indexOf(r.param("engine", "")))
+                .thenComparingInt(Report::threads));
         page.heading("Every engine result");
         page.table(ENGINE_HEADER, all.stream().map(this::engineRow).toList());
     }
