@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "report.md, a self-contained report.html and their charts; or writes the report of an earlier "
                 + "run's JMH JSON; or compares two runs.",
             "",
-            "The full suite takes about 45 minutes on 2 cores; --quick about a minute. Run it on a quiet machine: "
+            "The full suite takes about 50 minutes on 2 cores; --quick about a minute. Run it on a quiet machine: "
                 + "the report records the load before and after."})
 final class BenchCommand implements Callable<Integer> {
     @Spec

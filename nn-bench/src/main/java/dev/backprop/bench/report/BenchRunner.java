@@ -45,8 +45,17 @@ public final class BenchRunner {
     }
 
     /**
-     * What JMH echoes from its forks in silent mode, less the JVM's notice that an incubator module is in use,
-     * which every fork prints: anything else (an error) reaches the user.
+     * The notices every fork prints on its own: the incubator module in use, and on JDK 23 and later the
+     * deprecation of the {@code sun.misc.Unsafe} method JMH calls.
+     */
+    static boolean isNotice(String line) {
+        return line.startsWith("WARNING: Using incubator modules")
+                || line.startsWith("WARNING:") && (line.contains("sun.misc.Unsafe") || line.contains("org.openjdk.jmh.util.Utils"));
+    }
+
+    /**
+     * What JMH echoes from its forks in silent mode, less the notices of {@link #isNotice}: anything else
+     * (an error) reaches the user.
      */
     private static final class QuietLines extends OutputStream {
         private final PrintWriter out;
@@ -61,7 +70,7 @@ public final class BenchRunner {
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.UTF_8);
                 line.reset();
-                if (!text.isBlank() && !text.startsWith("WARNING: Using incubator modules")) {
+                if (!text.isBlank() && !isNotice(text)) {
                     out.println(text);
                     out.flush();
                 }
