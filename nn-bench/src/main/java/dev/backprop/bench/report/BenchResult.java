@@ -32,7 +32,12 @@ public record BenchResult(String benchmark, Map<String, String> params, int thre
 
     /** The configuration's identity across runs: benchmark, JMH threads and parameters. */
     public String key() {
-        StringBuilder s = new StringBuilder(benchmark);
+        return describe(benchmark, threads, params);
+    }
+
+    /** "name jmh-threads=2 k=v ...", the JMH thread count only when it is not 1: how configurations are named. */
+    static String describe(String name, int threads, Map<String, String> params) {
+        StringBuilder s = new StringBuilder(name);
         if (threads != 1) {
             s.append(" jmh-threads=").append(threads);
         }

@@ -93,31 +93,31 @@ public final class Environment {
     }
 
     private static String cpuModel() {
+        String model = cpuinfo("model name");
+        return model != null ? model : System.getProperty("os.arch");
+    }
+
+    /** The first value of {@code field} in /proc/cpuinfo, or null (not Linux, say). */
+    private static String cpuinfo(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("model name")) {
+                if (line.startsWith(field) && line.indexOf(':') > 0) {
                     return line.substring(line.indexOf(':') + 1).trim();
                 }
             }
         } catch (IOException | RuntimeException ignored) {
-            // not Linux: fall through to what the JVM knows
+            // no /proc: the caller says unknown
         }
-        return System.getProperty("os.arch");
+        return null;
     }
 
     /** The vector and FMA extensions the kernels can use, as the kernel reports them. */
     private static String cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("flags")) {
-                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    return String.join(" ", flags.stream().filter(f -> f.equals("fma") || f.startsWith("avx")).toList());
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // fall through
+        String flags = cpuinfo("flags");
+        if (flags == null) {
+            return "unknown";
         }
-        return "unknown";
+        return String.join(" ", List.of(flags.split("\\s+")).stream().filter(f -> f.equals("fma") || f.startsWith("avx")).toList());
     }
 
     private static long memoryBytes() {

@@ -61,12 +61,7 @@ public final class Suite {
     public record Config(String benchmark, Map<String, String> params, int threads) {
         /** "EngineBenchmark engine=parallel threads=2 ...". */
         public String describe() {
-            StringBuilder s = new StringBuilder(benchmark);
-            if (threads != 1) {
-                s.append(" jmh-threads=").append(threads);
-            }
-            params.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
-            return s.toString();
+            return BenchResult.describe(benchmark, threads, params);
         }
 
         boolean isEngine() {

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,16 +83,7 @@ public final class CheckpointFile {
      *     by a newer format version; the message says which
      */
     public static Checkpoint read(Path file) throws IOException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "checkpoint not found");
-        }
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new FileFormatException(file, "", "the file is " + size + " bytes, larger than any checkpoint");
-        }
-        return decode(file, Files.readAllBytes(file));
+        return decode(file, ModelFile.readWhole(file, "checkpoint not found", "larger than any checkpoint"));
     }
 
     /** Decodes the bytes of a checkpoint file; {@code file} is named in messages. */

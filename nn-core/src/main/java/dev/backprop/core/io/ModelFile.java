@@ -132,17 +132,24 @@ public final class ModelFile {
      *     written by a newer format version; the message says which
      */
     public static Model read(Path file) throws IOException {
+        return decode(file, readWhole(file, "model file not found", "larger than any model file of format " + FORMAT_VERSION));
+    }
+
+    /**
+     * The bytes of a file that must fit one array; {@code notFound} and {@code tooLarge} finish the messages
+     * of a missing file and of one too large to be what it should be.
+     */
+    static byte[] readWhole(Path file, String notFound, String tooLarge) throws IOException {
         long size;
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "model file not found");
+            throw new NoSuchFileException(file.toString(), null, notFound);
         }
         if (size > Integer.MAX_VALUE - 8) {
-            throw new FileFormatException(file, "", "the file is " + size + " bytes, larger than any model file of format "
-                    + FORMAT_VERSION);
+            throw new FileFormatException(file, "", "the file is " + size + " bytes, " + tooLarge);
         }
-        return decode(file, Files.readAllBytes(file));
+        return Files.readAllBytes(file);
     }
 
     /** Decodes the bytes of a model file; {@code file} is named in messages. */
