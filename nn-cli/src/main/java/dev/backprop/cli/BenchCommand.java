@@ -7,8 +7,6 @@ import dev.backprop.bench.report.Report;
 import dev.backprop.bench.report.Suite;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -87,8 +85,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--only '" + only + "' matches none of the suite's configurations");
             }
         }
-        Path dir = out != null ? out
-                : Path.of("bench-reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")));
+        Path dir = out != null ? out : OutputDirectory.dated("bench-reports");
         o.println("nn bench: " + configs.size() + " configurations, " + mode.describe() + ", into " + dir);
         o.flush();
         BenchRunner.run(configs, mode, jvm, dir, o);

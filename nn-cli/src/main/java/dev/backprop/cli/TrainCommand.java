@@ -22,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -322,8 +320,7 @@ final class TrainCommand implements Callable<Integer> {
         String dataName = data != null ? DataSource.of(data).name() : DataSource.findDefault(System.getenv(DataSource.ENV)).name();
         Recipe recipe = new Recipe(Recipe.hiddenText(Recipe.hiddenSizes(hidden)), activation, cost, optimizer, learningRate,
                 momentum, schedule, batch, epochs, l2, seed, validation, engine, dataName);
-        Path dir = out != null ? out
-                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")));
+        Path dir = out != null ? out : OutputDirectory.dated("runs");
         if (Files.exists(dir.resolve(CHECKPOINT)) || Files.exists(dir.resolve(MODEL))) {
             throw new IllegalArgumentException(dir + " already holds a training run; continue it with --resume " + dir
                     + " or choose another --out");
@@ -340,22 +337,20 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Path file = Files.isDirectory(resume) ? resume.resolve(CHECKPOINT) : resume;
-        Path dir = file.toAbsolutePath().getParent();
+        Path previous = file.resolveSibling(PREVIOUS_CHECKPOINT);
         Checkpoint checkpoint;
         try {
             checkpoint = CheckpointFile.read(file);
         } catch (IOException e) {
-            Path previous = dir.resolve(PREVIOUS_CHECKPOINT);
-            if (!file.toAbsolutePath().equals(previous) && Files.exists(previous)) {
+            if (!file.toAbsolutePath().equals(previous.toAbsolutePath()) && Files.exists(previous)) {
                 int epoch;
                 try {
                     epoch = CheckpointFile.read(previous).position().epoch();
                 } catch (IOException alsoBad) {
                     throw e;
                 }
-                Path shown = file.getParent() == null ? Path.of(PREVIOUS_CHECKPOINT) : file.getParent().resolve(PREVIOUS_CHECKPOINT);
                 throw new IOException(e.getMessage() + ". The previous checkpoint is intact (it resumes at epoch " + epoch
-                        + "): continue from it with --resume " + shown, e);
+                        + "): continue from it with --resume " + previous, e);
             }
             throw e;
         }
@@ -373,8 +368,11 @@ final class TrainCommand implements Callable<Integer> {
         for (int l = 0; l < network.layers(); l++) {
             s.append(l == 0 ? "" : "-").append(network.units(l));
         }
-        s.append(' ').append(network.layers() > 2 ? network.activation(1).toString() : "").append(network.layers() > 2 ? ", " : "")
-                .append(network.activation(network.layers() - 1)).append(" + ").append(network.cost())
+        s.append(' ');
+        if (network.layers() > 2) {
+            s.append(network.activation(1)).append(", ");
+        }
+        s.append(network.activation(network.layers() - 1)).append(" + ").append(network.cost())
                 .append(network.bias() ? "" : ", no bias units");
         return s.toString();
     }
