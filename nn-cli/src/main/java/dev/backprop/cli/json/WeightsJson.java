@@ -1,6 +1,7 @@
 package dev.backprop.cli.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -18,6 +19,7 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.core.io.FileFormatException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -66,8 +68,10 @@ public final class WeightsJson {
         try (JsonParser parser = MAPPER.createParser(file.toFile())) {
             root = MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
-            throw new FileFormatException(file, "line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage());
+            throw invalid(file, e);
+        } catch (CharConversionException e) {
+            // Jackson detects UTF-8, UTF-16 and UTF-32 from the first bytes; this is text in none of them.
+            throw new FileFormatException(file, "", "is not text in UTF-8, UTF-16 or UTF-32: " + e.getMessage());
         }
         return parse(file, root);
     }
@@ -77,9 +81,14 @@ public final class WeightsJson {
         try {
             return parse(source, MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
-            throw new FileFormatException(source, "line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage());
+            throw invalid(source, e);
         }
+    }
+
+    private static FileFormatException invalid(Path file, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        return new FileFormatException(file, at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr(),
+                "invalid JSON: " + e.getOriginalMessage());
     }
 
     private static Parameters parse(Path file, JsonNode root) throws FileFormatException {
@@ -113,22 +122,14 @@ public final class WeightsJson {
                     + " matrices for the layers " + java.util.Arrays.toString(units) + ", found "
                     + (weights.isArray() ? weights.size() + " matrices" : "a " + weights.getNodeType().toString().toLowerCase()));
         }
+        checkShape(file, network, weights);
+        // Only now, with every row present in the parsed text, is the size the layers imply safe to allocate.
         double[] values = new double[network.parameterCount()];
         for (int w = 0; w < network.weightMatrices(); w++) {
             JsonNode matrix = weights.get(w);
-            int rows = network.weightRows(w);
             int columns = network.weightColumns(w);
-            if (!matrix.isArray() || matrix.size() != rows) {
-                throw new FileFormatException(file, "weights[" + w + "]", "must have " + rows + " rows, one per unit of layer "
-                        + (w + 1) + ", found " + (matrix.isArray() ? matrix.size() : "a " + matrix.getNodeType().toString().toLowerCase()));
-            }
-            for (int j = 0; j < rows; j++) {
+            for (int j = 0; j < network.weightRows(w); j++) {
                 JsonNode row = matrix.get(j);
-                if (!row.isArray() || row.size() != columns) {
-                    throw new FileFormatException(file, "weights[" + w + "][" + j + "]", "must have " + columns + " values ("
-                            + (network.bias() ? "the bias weight, then " : "") + network.units(w) + " inputs), found "
-                            + (row.isArray() ? row.size() : "a " + row.getNodeType().toString().toLowerCase()));
-                }
                 for (int k = 0; k < columns; k++) {
                     JsonNode v = row.get(k);
                     String where = "weights[" + w + "][" + j + "][" + k + "]";
@@ -144,6 +145,27 @@ public final class WeightsJson {
             }
         }
         return Parameters.of(network, values);
+    }
+
+    /** Every matrix has one row per unit and every row its columns, or the message says where not. */
+    private static void checkShape(Path file, Network network, JsonNode weights) throws FileFormatException {
+        for (int w = 0; w < network.weightMatrices(); w++) {
+            JsonNode matrix = weights.get(w);
+            int rows = network.weightRows(w);
+            int columns = network.weightColumns(w);
+            if (!matrix.isArray() || matrix.size() != rows) {
+                throw new FileFormatException(file, "weights[" + w + "]", "must have " + rows + " rows, one per unit of layer "
+                        + (w + 1) + ", found " + (matrix.isArray() ? matrix.size() : "a " + matrix.getNodeType().toString().toLowerCase()));
+            }
+            for (int j = 0; j < rows; j++) {
+                JsonNode row = matrix.get(j);
+                if (!row.isArray() || row.size() != columns) {
+                    throw new FileFormatException(file, "weights[" + w + "][" + j + "]", "must have " + columns + " values ("
+                            + (network.bias() ? "the bias weight, then " : "") + network.units(w) + " inputs), found "
+                            + (row.isArray() ? row.size() : "a " + row.getNodeType().toString().toLowerCase()));
+                }
+            }
+        }
     }
 
     private static Network network(Path file, JsonNode root, int[] units) throws FileFormatException {

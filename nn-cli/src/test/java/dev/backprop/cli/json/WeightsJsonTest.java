@@ -9,9 +9,12 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.io.FileFormatException;
 import dev.backprop.core.testing.RandomProblems;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WeightsJsonTest {
     private static final Path FILE = Path.of("w.json");
@@ -63,5 +66,17 @@ class WeightsJsonTest {
     private static void assertError(String expected, String json) {
         FileFormatException e = assertThrows(FileFormatException.class, () -> WeightsJson.parse(FILE, json));
         assertEquals("w.json: " + expected, e.getMessage());
+    }
+
+    @Test
+    void findingsOfTheFuzzerAreRefusedWithTheFileNamed(@TempDir Path dir) throws IOException {
+        // Bytes that look like UTF-32 by their start but hold no valid character (fuzz finding 9295144f).
+        Path utf32 = Files.write(dir.resolve("w.json"), new byte[] {'{', 0, 0, 0, 0, 0, 0, 0, 0x0e, 0x0d, (byte) 0x8c, (byte) 0xdd});
+        FileFormatException e = assertThrows(FileFormatException.class, () -> WeightsJson.read(utf32));
+        assertEquals(true, e.getMessage().startsWith(utf32 + ": is not text in UTF-8, UTF-16 or UTF-32: "), e.getMessage());
+        // Layers whose weights would take 12.8 GB, with one row given: refused from the shape, before allocating.
+        e = assertThrows(FileFormatException.class,
+                () -> WeightsJson.parse(FILE, "{\"layers\": [40000, 40000], \"weights\": [[[1]]]}"));
+        assertEquals(FILE + ": weights[0]: must have 40000 rows, one per unit of layer 1, found 1", e.getMessage());
     }
 }

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * label outside the classes. {@code NaN} and {@code Infinity} are refused as text, not parsed.
  */
 public final class CsvFiles {
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    // Possessive quantifiers: with plain ones, a long run of digits that ends in a bad character backtracks
+    // through every split of the digits, quadratic in the field's length.
+    private static final Pattern NUMBER = Pattern.compile("[+-]?+(\\d++(\\.\\d*+)?+|\\.\\d++)([eE][+-]?+\\d++)?+");
 
     private CsvFiles() {
     }
@@ -60,7 +62,12 @@ public final class CsvFiles {
         String expected = (inputs + 1) + " fields (" + count(inputs, "input") + ", then the class label)";
         int rows = forEachRow(file, inputs + 1, expected, (fields, line) -> {
             for (int f = 0; f < inputs; f++) {
-                x.add(number(file, line, f, fields[f]));
+                double value = number(file, line, f, fields[f]);
+                if (Float.isInfinite((float) value)) {
+                    throw new FileFormatException(file, where(line, f), fields[f].trim()
+                            + " is out of the range of a float, in which labeled inputs are kept");
+                }
+                x.add(value);
             }
             String label = fields[inputs].trim();
             int value;

@@ -22,7 +22,12 @@ public final class IdxDataSets {
     }
 
     /** As {@link #read(Path, Path, int)}, from files already read (from resources, say). */
-    public static DataSet of(IdxFile imageFile, IdxFile labelFile, int classes) throws FileFormatException {
+    public static DataSet of(IdxFile imageFile, IdxFile labelFile, int classes) throws IOException {
+        return of(imageFile, labelFile, classes, Runtime.getRuntime().maxMemory());
+    }
+
+    /** As {@link #of(IdxFile, IdxFile, int)} for a JVM whose heap may grow to {@code maxHeap} bytes. */
+    static DataSet of(IdxFile imageFile, IdxFile labelFile, int classes, long maxHeap) throws IOException {
         Path images = imageFile.file();
         Path labels = labelFile.file();
         int[] imageDims = imageFile.dimensions();
@@ -50,12 +55,39 @@ public final class IdxDataSets {
                         + " classes 0.." + (classes - 1));
             }
         }
+        // The float inputs, their copy in the data set, the labels and the one-hot targets.
+        long needed = 8L * imageFile.count() + 4L * n + 4L * n * classes;
+        String what = n + " images of " + imageFile.count() / n + " float32 inputs, and their one-hot targets";
+        if (needed > maxHeap) {
+            throw new DataSetTooLargeException(images, what, needed, maxHeap, false);
+        }
+        try {
+            return build(imageFile, y, classes);
+        } catch (OutOfMemoryError e) {
+            throw new DataSetTooLargeException(images, what, needed, maxHeap, true);
+        }
+    }
+
+    private static DataSet build(IdxFile imageFile, int[] y, int classes) throws FileFormatException {
+        Path images = imageFile.file();
+        int n = y.length;
         float[] x = imageFile.toFloats();
+        int inputs = x.length / n;
+        if (inputs == 0) {
+            throw new FileFormatException(images, "header", "has dimensions " + Arrays.toString(imageFile.dimensions())
+                    + ": an image of no pixels");
+        }
         if (imageFile.type() == IdxFile.UNSIGNED_BYTE) {
             for (int i = 0; i < x.length; i++) {
                 x[i] /= PIXEL_SCALE;
             }
         }
-        return DataSet.classification(x, x.length / n, y, classes);
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new FileFormatException(images, "image " + i / inputs + ", value " + i % inputs,
+                        "is " + x[i] + "; inputs must be finite");
+            }
+        }
+        return DataSet.classification(x, inputs, y, classes);
     }
 }

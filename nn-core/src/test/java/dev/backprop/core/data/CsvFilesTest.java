@@ -2,6 +2,7 @@ package dev.backprop.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.io.FileFormatException;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +68,20 @@ class CsvFilesTest {
         Path missing = dir.resolve("nope.csv");
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> CsvFiles.read(missing, 1, 1));
         assertEquals(missing + ": CSV file not found", e.getMessage());
+    }
+
+    @Test
+    void findingsOfTheFuzzerAreRefusedWithTheirPlace() throws IOException {
+        // A value that fits a double but not the float in which labeled inputs are kept (fuzz finding c527ef7c).
+        Path big = write("1,1e300,1\n");
+        FileFormatException e = assertThrows(FileFormatException.class, () -> CsvFiles.readLabeled(big, 2, 3));
+        assertEquals(big + ": line 1, field 2: 1e300 is out of the range of a float, in which labeled inputs are kept",
+                e.getMessage());
+        // A million digits, then a letter: refused at once, where a backtracking pattern would never finish.
+        Path digits = write("1," + "7".repeat(1_000_000) + "x\n");
+        e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(FileFormatException.class, () -> CsvFiles.read(digits, 1, 1)));
+        assertEquals(true, e.getMessage().startsWith(digits + ": line 1, field 2: '7777"), e.getMessage());
     }
 
     private static void assertError(String expected, Path file, int inputs, int targets) {

@@ -131,6 +131,35 @@ class IdxFileTest {
         assertEquals(empty + ": header: holds no images: the data set would be empty", e.getMessage());
     }
 
+    @Test
+    void aDataSetLargerThanTheHeapIsRefusedWithTheSizeItNeeds() throws IOException {
+        Path images = file("img", idx(IdxFile.UNSIGNED_BYTE, new int[] {1000, 28, 28}, new byte[1000 * 28 * 28]));
+        Path labels = file("lab", idx(IdxFile.UNSIGNED_BYTE, new int[] {1000}, new byte[1000]));
+        // 8 bytes a pixel (the floats and their copy), 4 a label, 4 × 10 for the one-hot targets.
+        long needed = 8L * 1000 * 784 + 4 * 1000 + 40 * 1000;
+        DataSetTooLargeException e = assertThrows(DataSetTooLargeException.class,
+                () -> IdxDataSets.of(IdxFile.read(images), IdxFile.read(labels), 10, 4L << 20));
+        assertEquals(needed, e.bytesNeeded());
+        assertEquals(images + ": the data set needs 6.0 MiB of memory (1000 images of 784 float32 inputs, and their"
+                + " one-hot targets), more than the 4.0 MiB heap this JVM may use; raise the limit with -Xmx (for nn:"
+                + " NN_JAVA_OPTS=-Xmx1g) or use fewer examples", e.getMessage());
+        assertEquals(1000, IdxDataSets.of(IdxFile.read(images), IdxFile.read(labels), 10, needed).size());
+    }
+
+    @Test
+    void aRealJvmWithASmallHeapGetsTheMessageNotAnOutOfMemoryError() throws Exception {
+        // 20,000 blank 28×28 images: 15 MiB of bytes that gzip to a few KiB, 125 MiB as a data set.
+        Path images = file("images.gz", gzip(idx(IdxFile.UNSIGNED_BYTE, new int[] {20_000, 28, 28}, new byte[20_000 * 784])));
+        Path labels = file("labels", idx(IdxFile.UNSIGNED_BYTE, new int[] {20_000}, new byte[20_000]));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), LoadIdxDataSet.class.getName(), images.toString(),
+                labels.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertEquals(3, p.waitFor(), out);
+        assertEquals(true, out.startsWith("DataSetTooLargeException: " + images + ": the data set needs 120.5 MiB of"
+                + " memory (20000 images of 784 float32 inputs, and their one-hot targets), more than the "), out);
+    }
+
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
