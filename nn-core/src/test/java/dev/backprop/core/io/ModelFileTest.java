@@ -140,7 +140,7 @@ class ModelFileTest {
             out.write(new byte[] {1, 2, 3});
             throw new IOException("disk full (simulated)");
         }));
-        assertEquals("disk full (simulated)", e.getMessage());
+        assertEquals(file + ": not written (disk full (simulated)); the previous file is unchanged", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         assertEquals(Model.class, ModelFile.read(file).getClass());
         try (var files = Files.list(dir)) {
