@@ -15,15 +15,35 @@ public final class Model {
     private final Parameters parameters;
     private final Map<String, String> provenance;
 
-    /** A snapshot of {@code parameters} (copied) with its provenance (copied, sorted by key). */
+    /**
+     * A snapshot of {@code parameters} (copied) with its provenance (copied, sorted by key).
+     *
+     * @throws IllegalArgumentException if a key or value is not valid Unicode text (an unpaired surrogate),
+     *     which a model file, in UTF-8, could not give back as it was
+     */
     public Model(Parameters parameters, Map<String, String> provenance) {
         this.parameters = Objects.requireNonNull(parameters, "parameters").copy();
         Map<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> e : provenance.entrySet()) {
-            sorted.put(Objects.requireNonNull(e.getKey(), "provenance key"),
-                    Objects.requireNonNull(e.getValue(), "provenance value of " + e.getKey()));
+            String key = Objects.requireNonNull(e.getKey(), "provenance key");
+            String value = Objects.requireNonNull(e.getValue(), "provenance value of " + key);
+            checkText(key, "provenance key");
+            checkText(value, "provenance value of " + key);
+            sorted.put(key, value);
         }
         this.provenance = Collections.unmodifiableMap(sorted);
+    }
+
+    private static void checkText(String s, String what) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(++i))
+                    : !Character.isLowSurrogate(c);
+            if (!paired) {
+                throw new IllegalArgumentException(what + " has an unpaired surrogate at index " + i
+                        + "; it is not valid Unicode text");
+            }
+        }
     }
 
     /** The network description. */
