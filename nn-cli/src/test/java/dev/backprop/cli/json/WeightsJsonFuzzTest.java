@@ -21,7 +21,7 @@ import java.nio.file.Path;
 class WeightsJsonFuzzTest {
     private static Path scratchFile;
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\"layers\"", "\"weights\"", "\"activation\"", "\"bias\"", "\"cost\"", "\"sigmoid\"",
         "\"softmax\"", "\"relu\"", "\"cross-entropy\"", "\"half-sse\"", "true", "false", "1e308", "[[[", "]]]",
         "2147483647", "65536"})

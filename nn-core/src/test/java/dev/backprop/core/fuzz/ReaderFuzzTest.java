@@ -36,7 +36,7 @@ class ReaderFuzzTest {
     private static final int CLASSES = 10;
     private static final long DECOMPRESSION_CAP = 64L << 20;
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void idx(byte[] bytes) throws IOException {
         long size = isGzip(bytes) ? decompressedSize(bytes) : bytes.length;
         IdxFile file = check(NAME, size, () -> IdxFile.read(NAME, new ByteArrayInputStream(bytes)));
@@ -53,7 +53,7 @@ class ReaderFuzzTest {
                 ? IdxDataSets.of(idx(IdxFile.UNSIGNED_BYTE, dims[0], 1), file, CLASSES) : file.toInts());
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void csv(byte[] bytes) throws IOException {
         Path file = Files.write(scratch(), bytes);
         check(file, bytes.length, () -> CsvFiles.read(file, 3, 1));
@@ -61,7 +61,7 @@ class ReaderFuzzTest {
         check(file, bytes.length, () -> CsvFiles.readInputs(file, 2));
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void model(byte[] bytes) throws IOException {
         Model model = check(NAME, bytes.length, () -> ModelFile.decode(NAME, bytes));
         if (model != null) {
@@ -70,7 +70,7 @@ class ReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void checkpoint(byte[] bytes) throws IOException {
         Checkpoint checkpoint = check(NAME, bytes.length, () -> CheckpointFile.decode(NAME, bytes));
         if (checkpoint != null) {
@@ -83,13 +83,13 @@ class ReaderFuzzTest {
      * The model reader again, on inputs whose checksum is made right first: random bytes almost never pass
      * the CRC32C, and this target reaches the field checks behind it.
      */
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void modelWithChecksum(byte[] bytes) throws IOException {
         model(withChecksum(bytes));
     }
 
     /** The checkpoint reader on inputs whose outer checksum is made right first. */
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10s")
     void checkpointWithChecksum(byte[] bytes) throws IOException {
         checkpoint(withChecksum(bytes));
     }
