@@ -62,7 +62,12 @@ public final class SparkDataSet {
             data.readTargets(from, to, y, 0);
             list.add(new Block(to - from, data.inputSize(), data.targetSize(), x, y));
         }
-        return cache(sc.parallelize(list, partitions), data.inputSize(), data.targetSize());
+        // Cut the lineage once the blocks are cached: the partitions of a parallelized collection carry its
+        // data, and every task of every step would ship it to the executors again.
+        JavaRDD<Block> blocks = sc.parallelize(list, partitions).map(b -> b);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        blocks.rdd().localCheckpoint();
+        return cache(blocks, data.inputSize(), data.targetSize());
     }
 
     /**
@@ -124,7 +129,7 @@ public final class SparkDataSet {
     }
 
     private static SparkDataSet cache(JavaRDD<Block> blocks, int inputs, int targets) {
-        JavaRDD<Block> cached = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Block> cached = blocks.getStorageLevel().useMemory() ? blocks : blocks.persist(StorageLevel.MEMORY_AND_DISK());
         List<Integer> sizes = cached.map(b -> b.size).collect(); // in partition order; also fills the cache
         int[] partitionSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
         return new SparkDataSet(cached, partitionSizes, inputs, targets);
@@ -149,6 +154,32 @@ public final class SparkDataSet {
             rows.add(RowFactory.create(boxed, data.label(i)));
         }
         return spark.createDataFrame(rows, schema).repartition(partitions);
+    }
+
+    /** Every example, gathered on the driver as a classification set (for a test set, say). */
+    public DataSet collect() {
+        List<Block> all = blocks.collect();
+        float[] x = new float[size * inputs];
+        int[] labels = new int[size];
+        int at = 0;
+        for (Block b : all) {
+            DataSet part = b.dataSet();
+            if (part == null) {
+                continue;
+            }
+            part.readInputs(0, b.size, x, at * inputs);
+            float[] y = new float[b.size * targets];
+            part.readTargets(0, b.size, y, 0);
+            for (int i = 0; i < b.size; i++) {
+                int best = 0;
+                for (int k = 1; k < targets; k++) {
+                    best = y[i * targets + k] > y[i * targets + best] ? k : best;
+                }
+                labels[at + i] = best;
+            }
+            at += b.size;
+        }
+        return DataSet.classification(x, inputs, labels, targets);
     }
 
     JavaRDD<Block> blocks() {

@@ -17,7 +17,8 @@ import scala.Tuple2;
 /**
  * Δ over a {@link SparkDataSet}: the weights are broadcast, every partition adds its examples into a
  * {@link GradientSum} on its executor's engine, and the partial sums are combined pairwise, level by level
- * (partials 2k and 2k+1 become k), until one is left.
+ * (partials 2k and 2k+1 become k), until one is left: in shuffles while more than {@link #DRIVER_MERGE}
+ * remain, then on the driver.
  *
  * <p>Why not {@code treeAggregate}: its last step merges the partitions' results on the driver in the order
  * the tasks finish, and floating-point addition of three or more terms depends on the order, so two runs
@@ -33,6 +34,9 @@ public final class SparkGradient {
         /** One {@code ParallelEngine} per executor, with a pool of the executor's cores; tasks queue for it. */
         PARALLEL
     }
+
+    /** Up to this many partials are merged on the driver rather than in a shuffle: 16 × P doubles at most. */
+    static final int DRIVER_MERGE = 16;
 
     private final JavaSparkContext sc;
     private final Engine engine;
@@ -94,11 +98,24 @@ public final class SparkGradient {
                 }
                 return List.of(new Tuple2<>(p, new Partial(sum))).iterator();
             }, true).mapToPair(t -> t);
-            for (int count = data.partitions(); count > 1; count = (count + 1) / 2) {
+            int count = data.partitions();
+            for (; count > DRIVER_MERGE; count = (count + 1) / 2) {
                 partials = partials.mapToPair(t -> new Tuple2<>(t._1() / 2, t._2()))
                         .reduceByKey(Partial::merge, (count + 1) / 2);
             }
-            return partials.values().collect().get(0).toGradientSum();
+            // The last levels of the same tree on the driver: one stage a step fewer, and the same bits.
+            Partial[] level = new Partial[count];
+            for (Tuple2<Integer, Partial> t : partials.collect()) {
+                level[t._1()] = t._2();
+            }
+            while (level.length > 1) {
+                Partial[] next = new Partial[(level.length + 1) / 2];
+                for (int k = 0; k < next.length; k++) {
+                    next[k] = 2 * k + 1 < level.length ? level[2 * k].merge(level[2 * k + 1]) : level[2 * k];
+                }
+                level = next;
+            }
+            return level[0].toGradientSum();
         } finally {
             weights.destroy();
         }
