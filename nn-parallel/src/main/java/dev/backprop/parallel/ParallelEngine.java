@@ -41,6 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * with its interrupt flag set again.
  */
 public final class ParallelEngine implements GradientEngine {
+    private static final int SPINS_BEFORE_YIELD = 100;
     private final ForkJoinPool pool;
     private final boolean ownsPool;
     private final Chunking chunking;
@@ -59,6 +60,8 @@ public final class ParallelEngine implements GradientEngine {
 
     private Network network;
     private FloatWeights weights;
+    private Loader loader;
+    private volatile boolean chunksStarted;
     private volatile boolean cancelled;
     private volatile boolean done;
     private volatile Thread waiter;
@@ -68,6 +71,7 @@ public final class ParallelEngine implements GradientEngine {
 
     // The call in progress; written before the tree runs, read by the workers (the pool's submission and
     // the task's completion order these accesses).
+    private Parameters params;
     private DataSet data;
     private int from;
     private int to;
@@ -183,7 +187,7 @@ public final class ParallelEngine implements GradientEngine {
             weights = new FloatWeights(network);
             sums.clear();
         }
-        weights.load(params);
+        this.params = params;
     }
 
     private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
@@ -199,6 +203,7 @@ public final class ParallelEngine implements GradientEngine {
             // One chunk has no one to share it with: the caller computes it, the same bits a worker would,
             // without the round trip through the pool (tens of microseconds, more than a small batch takes).
             try {
+                weights.load(params);
                 return chunk(0, from, to);
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
@@ -209,13 +214,22 @@ public final class ParallelEngine implements GradientEngine {
         }
         Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
         root.reset();
+        // The weights are converted to float32 by the workers, a slice each, before any chunk starts: done
+        // by the caller alone it was a tenth of a one-thread call at batch 256, and serial.
+        int parts = Math.min(pool.getParallelism(), chunks);
+        if (loader == null || loader.hi != parts) {
+            loader = new Loader(null, 0, parts);
+        }
+        loader.reset();
+        loader.then = root;
+        chunksStarted = false;
         this.cancelled = false;
         this.failure.set(null);
         this.waiter = Thread.currentThread();
         this.done = false;
         boolean interrupted = false;
         try {
-            pool.execute(root);
+            pool.execute(loader);
             // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
             // only when every chunk has finished, so no worker outlives the call.
             while (!done) {
@@ -226,9 +240,15 @@ public final class ParallelEngine implements GradientEngine {
                 }
             }
             // The last worker signals from the root's onCompletion and marks the root complete just after;
-            // the tree is reused by the next call, so wait for that mark (a few instructions away).
-            while (!root.isDone()) {
-                Thread.onSpinWait();
+            // the tree is reused by the next call, so wait for that mark (a few instructions away). Spin
+            // briefly, then yield: if that worker was descheduled in between (a busy machine), spinning
+            // would hold the very core it needs to finish, which a profile showed costing more than a chunk.
+            for (int spins = 0; !loader.isDone() || (chunksStarted && !root.isDone()); spins++) {
+                if (spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         } finally {
             this.data = null;
@@ -247,6 +267,77 @@ public final class ParallelEngine implements GradientEngine {
         GradientSum result = root.result;
         root.result = null;
         return result;
+    }
+
+    /**
+     * Converts the weights to float32, part [lo, hi) of the parts, in parallel; when the last part is done,
+     * its root starts the chunk tree {@link #then}. Built once per part count and reused.
+     */
+    private final class Loader extends CountedCompleter<Void> {
+        private static final long serialVersionUID = 1L;
+
+        final int lo;
+        final int hi;
+        final Loader left;
+        final Loader right;
+        Node then;
+
+        Loader(Loader parent, int lo, int hi) {
+            super(parent);
+            this.lo = lo;
+            this.hi = hi;
+            int mid = (lo + hi) >>> 1;
+            this.left = hi - lo > 1 ? new Loader(this, lo, mid) : null;
+            this.right = hi - lo > 1 ? new Loader(this, mid, hi) : null;
+        }
+
+        void reset() {
+            reinitialize();
+            setPendingCount(0);
+            if (left != null) {
+                left.reset();
+                right.reset();
+            }
+        }
+
+        @Override
+        public void compute() {
+            if (left != null) {
+                setPendingCount(1);
+                right.fork();
+                left.compute();
+                return;
+            }
+            Loader root = this;
+            while (root.getCompleter() != null) {
+                root = (Loader) root.getCompleter();
+            }
+            weights.load(params, lo, root.hi);
+            tryComplete();
+        }
+
+        @Override
+        public void onCompletion(CountedCompleter<?> caller) {
+            if (getCompleter() == null) {
+                chunksStarted = true;
+                then.fork(); // every part is loaded: the chunks may start
+            }
+        }
+
+        @Override
+        public boolean onExceptionalCompletion(Throwable ex, CountedCompleter<?> caller) {
+            if (getCompleter() == null) {
+                failure.compareAndSet(null, ex);
+                cancelled = true;
+                finish();
+            }
+            return true;
+        }
+
+        private void finish() {
+            done = true;
+            LockSupport.unpark(waiter);
+        }
     }
 
     /**
