@@ -45,6 +45,14 @@ class EngineProperties {
             return RandomProblems.network(u, hidden, output, bias);
         }
 
+        Parameters params() {
+            return RandomProblems.parameters(network(), 0.5, seed);
+        }
+
+        DataSet data() {
+            return RandomProblems.data(network(), m, seed + 1, false);
+        }
+
         @Override
         public String toString() {
             return Arrays.toString(units) + " " + hidden + "/" + output + (bias ? " bias" : " no bias") + ", m = " + m
@@ -66,9 +74,8 @@ class EngineProperties {
     @Property(tries = 200)
     void theSimdAndParallelEnginesMatchTheReference(@ForAll("problems") Problem p,
             @ForAll @IntRange(min = 1, max = 8) int threads) {
-        Network network = p.network();
-        Parameters params = RandomProblems.parameters(network, 0.5, p.seed());
-        DataSet data = RandomProblems.data(network, p.m(), p.seed() + 1, false);
+        Parameters params = p.params();
+        DataSet data = p.data();
         GradientSum expected = REFERENCE.accumulate(params, data);
         RandomProblems.assertGradientsClose(expected, SIMD.accumulate(params, data), GRADIENT_TOLERANCE, LOSS_TOLERANCE,
                 "simd on " + p);
@@ -79,15 +86,14 @@ class EngineProperties {
     @Property(tries = 200)
     void theParallelEnginesBitsDoNotDependOnTheThreadCount(@ForAll("problems") Problem p,
             @ForAll @IntRange(min = 2, max = 8) int threads) {
-        Network network = p.network();
-        Parameters params = RandomProblems.parameters(network, 0.5, p.seed());
-        DataSet data = RandomProblems.data(network, p.m(), p.seed() + 1, false);
+        Parameters params = p.params();
+        DataSet data = p.data();
         GradientSum one = parallel(1).accumulate(params, data);
         GradientSum many = parallel(threads).accumulate(params, data);
         assertArrayEquals(one.deltaSum(), many.deltaSum(), 0.0, "Δ on " + threads + " threads");
         assertEquals(Double.doubleToRawLongBits(one.lossSum()), Double.doubleToRawLongBits(many.lossSum()));
         assertEquals(one.count(), many.count());
-        double[] out1 = new double[p.m() * network.outputs()];
+        double[] out1 = new double[p.m() * params.network().outputs()];
         double[] outMany = new double[out1.length];
         parallel(1).predict(params, data, 0, p.m(), out1);
         parallel(threads).predict(params, data, 0, p.m(), outMany);

@@ -1,13 +1,13 @@
 package dev.backprop.cli.json;
 
 import static dev.backprop.core.testing.ReaderContract.check;
+import static dev.backprop.core.testing.ReaderContract.scratchFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.backprop.core.Parameters;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +19,12 @@ import java.nio.file.Path;
  * {@code WeightsJsonFuzzTestInputs/json} in the test resources.
  */
 class WeightsJsonFuzzTest {
-    private static Path scratchFile;
-
     @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\"layers\"", "\"weights\"", "\"activation\"", "\"bias\"", "\"cost\"", "\"sigmoid\"",
         "\"softmax\"", "\"relu\"", "\"cross-entropy\"", "\"half-sse\"", "true", "false", "1e308", "[[[", "]]]",
         "2147483647", "65536"})
     void json(byte[] bytes) throws IOException {
-        Path file = Files.write(scratch(), bytes);
+        Path file = Files.write(scratchFile(".json"), bytes);
         Parameters fromFile = check(file, bytes.length, () -> WeightsJson.read(file));
         String text = new String(bytes, StandardCharsets.UTF_8);
         Parameters fromText = check(file, bytes.length, () -> WeightsJson.parse(file, text));
@@ -37,17 +35,5 @@ class WeightsJsonFuzzTest {
         if (fromText != null) {
             assertEquals(fromText, WeightsJson.parse(file, WeightsJson.toJson(fromText)));
         }
-    }
-
-    private static synchronized Path scratch() {
-        if (scratchFile == null) {
-            try {
-                scratchFile = Files.createTempFile("fuzzed-", ".json");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            scratchFile.toFile().deleteOnExit();
-        }
-        return scratchFile;
     }
 }

@@ -1,6 +1,7 @@
 package dev.backprop.core.fuzz;
 
 import static dev.backprop.core.testing.ReaderContract.check;
+import static dev.backprop.core.testing.ReaderContract.scratchFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ class ReaderFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void csv(byte[] bytes) throws IOException {
-        Path file = Files.write(scratch(), bytes);
+        Path file = Files.write(scratchFile(".csv"), bytes);
         check(file, bytes.length, () -> CsvFiles.read(file, 3, 1));
         check(file, bytes.length, () -> CsvFiles.readLabeled(file, 2, 3));
         check(file, bytes.length, () -> CsvFiles.readInputs(file, 2));
@@ -138,17 +138,4 @@ class ReaderFuzzTest {
         return IdxFile.read(Path.of("generated.idx"), new ByteArrayInputStream(bytes.toByteArray()));
     }
 
-    private static Path scratchFile;
-
-    private static synchronized Path scratch() {
-        if (scratchFile == null) {
-            try {
-                scratchFile = Files.createTempFile("fuzzed-", ".csv");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            scratchFile.toFile().deleteOnExit();
-        }
-        return scratchFile;
-    }
 }

@@ -78,4 +78,22 @@ public final class ReaderContract {
         }
         return result;
     }
+
+    private static final java.util.Map<String, Path> SCRATCH = new java.util.HashMap<>();
+
+    /**
+     * A temporary file ending in {@code suffix}, one per suffix for the whole run, deleted when the JVM
+     * exits: fuzz targets that need a file write each input over it rather than making millions of files.
+     */
+    public static synchronized Path scratchFile(String suffix) {
+        return SCRATCH.computeIfAbsent(suffix, s -> {
+            try {
+                Path file = java.nio.file.Files.createTempFile("fuzzed-", s);
+                file.toFile().deleteOnExit();
+                return file;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
 }

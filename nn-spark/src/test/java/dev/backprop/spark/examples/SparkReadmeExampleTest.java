@@ -9,15 +9,13 @@ import dev.backprop.core.Parameters;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
+import dev.backprop.core.testing.ReadmeSnippets;
 import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.simd.SimdEngine;
 import dev.backprop.spark.SparkDataSet;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,16 +50,6 @@ class SparkReadmeExampleTest {
 
     @Test
     void theReadmeShowsExactlyTheCodeThatIsCompiled() throws IOException {
-        Path root = Path.of("..").toAbsolutePath().normalize();
-        List<String> source = Files.readAllLines(root.resolve(
-                "nn-spark/src/test/java/dev/backprop/spark/examples/SparkReadmeExample.java"));
-        int begin = source.indexOf("        // README:begin");
-        int end = source.indexOf("        // README:end");
-        String snippet = source.subList(begin + 1, end).stream()
-                .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
-                .collect(Collectors.joining("\n"));
-        String readme = Files.readString(root.resolve("README.md"));
-        assertTrue(readme.contains(snippet), "README.md must contain the example between the README markers of"
-                + " SparkReadmeExample.java, verbatim:\n" + snippet);
+        ReadmeSnippets.assertReadmeShows("nn-spark/src/test/java/dev/backprop/spark/examples/SparkReadmeExample.java");
     }
 }
