@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountedCompleter;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * (chunks [lo, mid) + [mid, hi), mid = (lo + hi) / 2, left += right). So D and J are bitwise identical
  * for any number of threads; D = Δ/m is left to the caller, once.
  *
- * <p>The pool is the engine's own, of an explicit size, or one the caller passes in; never the common
- * pool. {@link #close()} shuts down only a pool the engine made. The weights are rounded to float32 once
+ * <p>A call computes on the calling thread and on a pool: the engine's own, of {@code threads} − 1
+ * workers, or one the caller passes in; never the common pool. The caller computes its share of the
+ * chunks (the first ⌈chunks/threads⌉) itself instead of sleeping while a worker wakes up for them, which
+ * matters most for small batches of two or three chunks. {@link #close()} shuts down only a pool the engine made. The weights are rounded to float32 once
  * per call and shared read-only by the workers. Workers' engines, partial sums and the tree's tasks are
  * made on first use and reused, so a call in the steady state allocates nothing, and the partial sums
  * alive at once are bounded by the tree's depth times the threads, not by the number of chunks.
@@ -42,8 +45,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParallelEngine implements GradientEngine {
     private static final int SPINS_BEFORE_YIELD = 100;
+    /** The workers besides the calling thread; null for one thread, when the caller does everything. */
     private final ForkJoinPool pool;
     private final boolean ownsPool;
+    private final int threads;
     private final Chunking chunking;
     private final int block;
 
@@ -61,7 +66,6 @@ public final class ParallelEngine implements GradientEngine {
     private Network network;
     private FloatWeights weights;
     private Loader loader;
-    private volatile boolean chunksStarted;
     private volatile boolean cancelled;
     private volatile boolean done;
     private volatile Thread waiter;
@@ -72,6 +76,7 @@ public final class ParallelEngine implements GradientEngine {
     // The call in progress; written before the tree runs, read by the workers (the pool's submission and
     // the task's completion order these accesses).
     private Parameters params;
+    private int callerShare;
     private DataSet data;
     private int from;
     private int to;
@@ -84,17 +89,23 @@ public final class ParallelEngine implements GradientEngine {
         this(threads, Chunking.DEFAULT, SimdEngine.DEFAULT_BLOCK);
     }
 
-    /** An engine with its own pool of {@code threads} threads. */
+    /**
+     * An engine that computes on {@code threads} threads: the calling thread and a pool of its own of
+     * {@code threads} − 1 workers (none for one thread).
+     */
     public ParallelEngine(int threads, Chunking chunking, int block) {
-        this(newPool(threads), true, chunking, block);
+        this(threads > 1 ? newPool(threads - 1) : checkThreads(threads), true, threads, chunking, block);
     }
 
-    /** An engine that runs on the caller's pool, which it never shuts down. */
+    /**
+     * An engine that runs on the caller's pool, which it never shuts down; the calling thread computes too,
+     * so a call uses the pool's parallelism + 1 threads.
+     */
     public ParallelEngine(ForkJoinPool pool, Chunking chunking, int block) {
-        this(pool, false, chunking, block);
+        this(pool, false, pool.getParallelism() + 1, chunking, block);
     }
 
-    private ParallelEngine(ForkJoinPool pool, boolean ownsPool, Chunking chunking, int block) {
+    private ParallelEngine(ForkJoinPool pool, boolean ownsPool, int threads, Chunking chunking, int block) {
         if (pool == ForkJoinPool.commonPool()) {
             throw new IllegalArgumentException("the parallel engine does not run on the common pool; give it its own");
         }
@@ -103,15 +114,20 @@ public final class ParallelEngine implements GradientEngine {
         }
         this.pool = pool;
         this.ownsPool = ownsPool;
+        this.threads = threads;
         this.chunking = chunking;
         this.block = block;
     }
 
-    private static ForkJoinPool newPool(int threads) {
+    private static ForkJoinPool checkThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("the parallel engine needs at least 1 thread, got " + threads);
         }
-        return new ForkJoinPool(threads, p -> {
+        return null;
+    }
+
+    private static ForkJoinPool newPool(int workers) {
+        return new ForkJoinPool(workers, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setName("nn-parallel-" + t.getPoolIndex());
             return t;
@@ -123,9 +139,9 @@ public final class ParallelEngine implements GradientEngine {
         return "parallel";
     }
 
-    /** The number of threads of the pool. */
+    /** The number of threads a call computes on, the caller's included. */
     public int threads() {
-        return pool.getParallelism();
+        return threads;
     }
 
     /** How batches are cut into chunks. */
@@ -159,7 +175,7 @@ public final class ParallelEngine implements GradientEngine {
     @Override
     public synchronized void close() {
         closed = true;
-        if (ownsPool) {
+        if (ownsPool && pool != null) {
             pool.shutdown();
             try {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -214,42 +230,40 @@ public final class ParallelEngine implements GradientEngine {
         }
         Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
         root.reset();
-        // The weights are converted to float32 by the workers, a slice each, before any chunk starts: done
-        // by the caller alone it was a tenth of a one-thread call at batch 256, and serial.
-        int parts = Math.min(pool.getParallelism(), chunks);
+        // The weights are converted to float32 by all the threads, a slice each, before any chunk starts:
+        // done by the caller alone it was a tenth of a one-thread call at batch 256, and serial.
+        int parts = Math.min(threads, chunks);
+        this.callerShare = (chunks + threads - 1) / threads;
         if (loader == null || loader.hi != parts) {
             loader = new Loader(null, 0, parts);
         }
         loader.reset();
-        loader.then = root;
-        chunksStarted = false;
         this.cancelled = false;
         this.failure.set(null);
         this.waiter = Thread.currentThread();
         this.done = false;
         boolean interrupted = false;
         try {
-            pool.execute(loader);
-            // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
-            // only when every chunk has finished, so no worker outlives the call.
-            while (!done) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                    cancelled = true;
+            // The caller works too: it loads the first slice and computes the first ⌈chunks/threads⌉ chunks,
+            // handing the rest to the pool, rather than sleeping while a worker wakes up for them.
+            loader.compute();
+            awaitDone(loader);
+            if (failure.get() == null) {
+                root.compute();
+                // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
+                // only when every chunk has finished, so no worker outlives the call.
+                while (!done) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                        cancelled = true;
+                    }
                 }
+                // The last worker signals from the root's onCompletion and marks the root complete just
+                // after; the tree is reused by the next call, so wait for that mark too.
+                awaitDone(root);
             }
-            // The last worker signals from the root's onCompletion and marks the root complete just after;
-            // the tree is reused by the next call, so wait for that mark (a few instructions away). Spin
-            // briefly, then yield: if that worker was descheduled in between (a busy machine), spinning
-            // would hold the very core it needs to finish, which a profile showed costing more than a chunk.
-            for (int spins = 0; !loader.isDone() || (chunksStarted && !root.isDone()); spins++) {
-                if (spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
+            interrupted |= Thread.interrupted();
         } finally {
             this.data = null;
             this.outputs = null;
@@ -270,8 +284,39 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /**
-     * Converts the weights to float32, part [lo, hi) of the parts, in parallel; when the last part is done,
-     * its root starts the chunk tree {@link #then}. Built once per part count and reused.
+     * Waits for {@code task}'s completion mark, a few instructions after its last step. Spins briefly, then
+     * yields: if the thread that will set it was descheduled (a busy machine), spinning would hold the very
+     * core it needs, which a profile showed costing more than a chunk.
+     */
+    private static void awaitDone(ForkJoinTask<?> task) {
+        for (int spins = 0; !task.isDone(); spins++) {
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Hands {@code task} to the pool: forked when a worker of the pool calls (the usual work-stealing), given
+     * to the pool from outside when the caller does, since {@code fork()} from a thread that is not a worker
+     * would send it to the common pool. With no pool (one thread), the caller computes it at once; the tree
+     * fixes the order of the additions, so the bits are the same.
+     */
+    private void submit(ForkJoinTask<?> task) {
+        if (pool == null) {
+            ((CountedCompleter<?>) task).compute();
+        } else if (Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+            task.fork();
+        } else {
+            pool.execute(task);
+        }
+    }
+
+    /**
+     * Converts the weights to float32, part [lo, hi) of the parts, in parallel. Built once per part count
+     * and reused; the caller waits for the root to complete before the chunks start.
      */
     private final class Loader extends CountedCompleter<Void> {
         private static final long serialVersionUID = 1L;
@@ -280,7 +325,6 @@ public final class ParallelEngine implements GradientEngine {
         final int hi;
         final Loader left;
         final Loader right;
-        Node then;
 
         Loader(Loader parent, int lo, int hi) {
             super(parent);
@@ -304,39 +348,18 @@ public final class ParallelEngine implements GradientEngine {
         public void compute() {
             if (left != null) {
                 setPendingCount(1);
-                right.fork();
+                submit(right);
                 left.compute();
                 return;
             }
-            Loader root = this;
-            while (root.getCompleter() != null) {
-                root = (Loader) root.getCompleter();
-            }
-            weights.load(params, lo, root.hi);
-            tryComplete();
-        }
-
-        @Override
-        public void onCompletion(CountedCompleter<?> caller) {
-            if (getCompleter() == null) {
-                chunksStarted = true;
-                then.fork(); // every part is loaded: the chunks may start
-            }
-        }
-
-        @Override
-        public boolean onExceptionalCompletion(Throwable ex, CountedCompleter<?> caller) {
-            if (getCompleter() == null) {
-                failure.compareAndSet(null, ex);
+            try {
+                weights.load(params, lo, loader.hi);
+            } catch (Throwable t) {
+                // Recorded, not thrown: the root still completes only when every part has finished.
+                failure.compareAndSet(null, t);
                 cancelled = true;
-                finish();
             }
-            return true;
-        }
-
-        private void finish() {
-            done = true;
-            LockSupport.unpark(waiter);
+            tryComplete();
         }
     }
 
@@ -389,7 +412,14 @@ public final class ParallelEngine implements GradientEngine {
         public void compute() {
             if (left != null) {
                 setPendingCount(1);
-                right.fork();
+                if (Thread.currentThread() == waiter && hi - lo <= callerShare) {
+                    // The caller's share of the chunks, about 1/threads of them: it computes this subtree
+                    // alone, left then right, and hands nothing more to the pool.
+                    left.compute();
+                    right.compute();
+                    return;
+                }
+                submit(right);
                 left.compute(); // the left half in this thread; it completes into this node
                 return;
             }
