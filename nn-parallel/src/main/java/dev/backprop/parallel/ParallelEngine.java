@@ -16,6 +16,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,7 +66,10 @@ public final class ParallelEngine implements GradientEngine {
 
     private Network network;
     private FloatWeights weights;
-    private Loader loader;
+    // The float32 weights of the call are loaded in slices by whichever threads reach a chunk first.
+    private int slices;
+    private final AtomicInteger nextSlice = new AtomicInteger();
+    private final AtomicInteger slicesDone = new AtomicInteger();
     private volatile boolean cancelled;
     private volatile boolean done;
     private volatile Thread waiter;
@@ -230,39 +234,34 @@ public final class ParallelEngine implements GradientEngine {
         }
         Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
         root.reset();
-        // The weights are converted to float32 by all the threads, a slice each, before any chunk starts:
-        // done by the caller alone it was a tenth of a one-thread call at batch 256, and serial.
-        int parts = Math.min(threads, chunks);
+        // The weights are converted to float32 by the threads that take part, a slice each, before any chunk
+        // starts (ensureLoaded): done by the caller alone it was a tenth of a one-thread call at batch 256.
+        this.slices = Math.min(threads, chunks);
         this.callerShare = (chunks + threads - 1) / threads;
-        if (loader == null || loader.hi != parts) {
-            loader = new Loader(null, 0, parts);
-        }
-        loader.reset();
+        nextSlice.set(0);
+        slicesDone.set(0);
         this.cancelled = false;
         this.failure.set(null);
         this.waiter = Thread.currentThread();
         this.done = false;
         boolean interrupted = false;
         try {
-            // The caller works too: it loads the first slice and computes the first ⌈chunks/threads⌉ chunks,
-            // handing the rest to the pool, rather than sleeping while a worker wakes up for them.
-            loader.compute();
-            awaitDone(loader);
-            if (failure.get() == null) {
-                root.compute();
-                // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
-                // only when every chunk has finished, so no worker outlives the call.
-                while (!done) {
-                    LockSupport.park(this);
-                    if (Thread.interrupted()) {
-                        interrupted = true;
-                        cancelled = true;
-                    }
+            // The caller works too: it computes the first ⌈chunks/threads⌉ chunks and hands the rest to the
+            // pool, rather than sleeping while a worker wakes up for them; each worker handed a subtree is
+            // woken once, and loads a weight slice before its first chunk, as the caller does.
+            root.compute();
+            // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
+            // only when every chunk has finished, so no worker outlives the call.
+            while (!done) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    cancelled = true;
                 }
-                // The last worker signals from the root's onCompletion and marks the root complete just
-                // after; the tree is reused by the next call, so wait for that mark too.
-                awaitDone(root);
             }
+            // The last worker signals from the root's onCompletion and marks the root complete just after;
+            // the tree is reused by the next call, so wait for that mark too.
+            awaitDone(root);
             interrupted |= Thread.interrupted();
         } finally {
             this.data = null;
@@ -315,51 +314,30 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /**
-     * Converts the weights to float32, part [lo, hi) of the parts, in parallel. Built once per part count
-     * and reused; the caller waits for the root to complete before the chunks start.
+     * Makes sure every slice of the float32 weights is loaded before a chunk reads them: takes slices no one
+     * has taken yet and loads them, then waits for the slices others are loading (short: a slice is a
+     * fraction of a chunk's work). The atomic counters publish the loaded weights to every thread.
      */
-    private final class Loader extends CountedCompleter<Void> {
-        private static final long serialVersionUID = 1L;
-
-        final int lo;
-        final int hi;
-        final Loader left;
-        final Loader right;
-
-        Loader(Loader parent, int lo, int hi) {
-            super(parent);
-            this.lo = lo;
-            this.hi = hi;
-            int mid = (lo + hi) >>> 1;
-            this.left = hi - lo > 1 ? new Loader(this, lo, mid) : null;
-            this.right = hi - lo > 1 ? new Loader(this, mid, hi) : null;
+    private void ensureLoaded() {
+        if (slicesDone.get() == slices) {
+            return;
         }
-
-        void reset() {
-            reinitialize();
-            setPendingCount(0);
-            if (left != null) {
-                left.reset();
-                right.reset();
-            }
-        }
-
-        @Override
-        public void compute() {
-            if (left != null) {
-                setPendingCount(1);
-                submit(right);
-                left.compute();
-                return;
-            }
+        for (int slice; (slice = nextSlice.getAndIncrement()) < slices; ) {
             try {
-                weights.load(params, lo, loader.hi);
+                weights.load(params, slice, slices);
             } catch (Throwable t) {
-                // Recorded, not thrown: the root still completes only when every part has finished.
+                // Recorded, not thrown: the tree still completes only when every chunk has finished.
                 failure.compareAndSet(null, t);
                 cancelled = true;
             }
-            tryComplete();
+            slicesDone.incrementAndGet();
+        }
+        for (int spins = 0; slicesDone.get() < slices; spins++) {
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
@@ -466,6 +444,10 @@ public final class ParallelEngine implements GradientEngine {
             }
             int start = from + lo * chunkSize;
             int end = Math.min(to, start + chunkSize);
+            ensureLoaded();
+            if (cancelled) {
+                return;
+            }
             try {
                 result = chunk(lo, start, end);
             } catch (Throwable t) {

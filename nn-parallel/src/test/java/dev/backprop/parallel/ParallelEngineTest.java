@@ -230,6 +230,23 @@ class ParallelEngineTest {
     }
 
     @Test
+    void theCallerComputesItsShareOfTheChunksAndThePoolTheRest() {
+        Network network = Network.of(6, 5, 2);
+        Parameters p = RandomProblems.parameters(network, 0.3, 4);
+        DataSet data = RandomProblems.data(network, 59 * 8, 5, false); // 59 chunks of 8
+        try (ParallelEngine engine = new ParallelEngine(2, SMALL, 8)) {
+            java.util.Map<Boolean, java.util.concurrent.atomic.AtomicInteger> byCaller = new java.util.concurrent.ConcurrentHashMap<>();
+            Thread caller = Thread.currentThread();
+            engine.setChunkListener(chunk -> byCaller.computeIfAbsent(Thread.currentThread() == caller,
+                    k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet());
+            engine.accumulate(p, data);
+            // ⌈59 / 2⌉ = 30: the subtree of the first 29 chunks is the largest within the share.
+            assertEquals(29, byCaller.get(true).get(), "chunks computed by the calling thread");
+            assertEquals(30, byCaller.get(false).get(), "chunks computed by the pool");
+        }
+    }
+
+    @Test
     void chunkBoundariesDependOnTheBatchSizeOnly() {
         Chunking c = Chunking.DEFAULT;
         assertEquals(128, c.chunkSize(1));
