@@ -30,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A call computes on the calling thread and on a pool: the engine's own, of {@code threads} − 1
  * workers, or one the caller passes in; never the common pool. The caller computes its share of the
  * chunks (the first ⌈chunks/threads⌉) itself instead of sleeping while a worker wakes up for them, which
- * matters most for small batches of two or three chunks. {@link #close()} shuts down only a pool the engine made. The weights are rounded to float32 once
- * per call and shared read-only by the workers. Workers' engines, partial sums and the tree's tasks are
+ * matters most for small batches of two or three chunks. {@link #close()} shuts down only a pool the engine
+ * made. The weights are rounded to float32 once per call and shared read-only by the workers. Workers' engines, partial sums and the tree's tasks are
  * made on first use and reused, so a call in the steady state allocates nothing, and the partial sums
  * alive at once are bounded by the tree's depth times the threads, not by the number of chunks.
  *
@@ -228,6 +228,7 @@ public final class ParallelEngine implements GradientEngine {
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
             } finally {
+                this.params = null;
                 this.data = null;
                 this.outputs = null;
             }
@@ -264,6 +265,7 @@ public final class ParallelEngine implements GradientEngine {
             awaitDone(root);
             interrupted |= Thread.interrupted();
         } finally {
+            this.params = null;
             this.data = null;
             this.outputs = null;
             this.waiter = null;
@@ -289,24 +291,27 @@ public final class ParallelEngine implements GradientEngine {
      */
     private static void awaitDone(ForkJoinTask<?> task) {
         for (int spins = 0; !task.isDone(); spins++) {
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            pause(spins);
+        }
+    }
+
+    /** One step of a short wait: a spin for the first {@link #SPINS_BEFORE_YIELD} steps, then a yield. */
+    private static void pause(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
         }
     }
 
     /**
      * Hands {@code task} to the pool: forked when a worker of the pool calls (the usual work-stealing), given
      * to the pool from outside when the caller does, since {@code fork()} from a thread that is not a worker
-     * would send it to the common pool. With no pool (one thread), the caller computes it at once; the tree
-     * fixes the order of the additions, so the bits are the same.
+     * would send it to the common pool. Never called without a pool: with one thread the caller's share is
+     * every chunk, so it hands nothing over.
      */
     private void submit(ForkJoinTask<?> task) {
-        if (pool == null) {
-            ((CountedCompleter<?>) task).compute();
-        } else if (Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+        if (Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
             task.fork();
         } else {
             pool.execute(task);
@@ -333,11 +338,7 @@ public final class ParallelEngine implements GradientEngine {
             slicesDone.incrementAndGet();
         }
         for (int spins = 0; slicesDone.get() < slices; spins++) {
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            pause(spins);
         }
     }
 
