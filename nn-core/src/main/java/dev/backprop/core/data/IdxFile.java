@@ -19,7 +19,8 @@ import java.util.zip.ZipException;
  * <p>Reading never trusts the header for memory: the data buffer grows with what the file really holds,
  * so a header that claims 2^40 values fails as "truncated" after reading what is there, not with an
  * OutOfMemoryError. Data that is really there but does not fit the heap fails with a {@link
- * DataSetTooLargeException} that says how much memory it needs. Truncated files, wrong magic, unknown types and bytes after the data each fail with
+ * DataSetTooLargeException} that says how much memory it needs. Truncated files, wrong magic, unknown types
+ * and bytes after the data each fail with
  * a {@link FileFormatException} naming the file and the place.
  */
 public final class IdxFile {
@@ -142,13 +143,14 @@ public final class IdxFile {
     /** Reads exactly {@code bytes} bytes, growing the buffer only as data really arrives. */
     private static byte[] readData(Path file, InputStream in, int bytes, boolean sizeKnown) throws IOException {
         long maxHeap = Runtime.getRuntime().maxMemory();
+        String what = bytes + " bytes of IDX data";
         if (bytes > maxHeap) {
-            throw new DataSetTooLargeException(file, bytes + " bytes of IDX data", bytes, maxHeap, false);
+            throw new DataSetTooLargeException(file, what, bytes, maxHeap, false);
         }
         try {
             return readData(file, in, bytes, sizeKnown ? bytes : Math.min(bytes, FIRST_CHUNK));
         } catch (OutOfMemoryError e) {
-            throw new DataSetTooLargeException(file, bytes + " bytes of IDX data", bytes, maxHeap, true);
+            throw new DataSetTooLargeException(file, what, bytes, maxHeap, true);
         }
     }
 

@@ -37,9 +37,9 @@ public final class Model {
     private static void checkText(String s, String what) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(++i))
-                    : !Character.isLowSurrogate(c);
-            if (!paired) {
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a pair: one code point
+            } else if (Character.isSurrogate(c)) {
                 throw new IllegalArgumentException(what + " has an unpaired surrogate at index " + i
                         + "; it is not valid Unicode text");
             }

@@ -149,6 +149,16 @@ class ModelFileTest {
     }
 
     @Test
+    void provenanceThatUtf8CannotCarryIsRefusedWithThePlaceOfTheUnpairedSurrogate() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Model(model.parameters(), Map.of("note", "a\ud83d\ude00b\ud83dc")));
+        assertEquals("provenance value of note has an unpaired surrogate at index 4; it is not valid Unicode text",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Model(model.parameters(), Map.of("\ude00", "x")));
+        assertEquals("provenance key has an unpaired surrogate at index 0; it is not valid Unicode text", e.getMessage());
+    }
+
+    @Test
     void parametersOfAModelAreACopy() {
         Parameters p = model.parameters();
         p.values()[0] += 1;
