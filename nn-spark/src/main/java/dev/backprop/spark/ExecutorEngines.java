@@ -7,6 +7,7 @@ import dev.backprop.core.io.ModelFile;
 import dev.backprop.parallel.ParallelEngine;
 import dev.backprop.simd.SimdEngine;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import org.apache.spark.SparkEnv;
 
 /**
@@ -16,16 +17,22 @@ import org.apache.spark.SparkEnv;
  */
 final class ExecutorEngines {
     private static ParallelEngine parallel;
+    private static final ArrayDeque<SimdEngine> idleSimd = new ArrayDeque<>();
     private static long weightsBroadcast = -1;
     private static Parameters weights;
 
     private ExecutorEngines() {
     }
 
-    /** The engine of {@code kind} for this executor. SIMD engines are per task (they hold work buffers). */
+    /**
+     * The engine of {@code kind} for this executor, to be given back with {@link #release}. A SIMD engine
+     * serves one task at a time (it holds work buffers); idle ones are kept for the next tasks rather than
+     * made again, buffers and all, for every partition of every step.
+     */
     static synchronized GradientEngine engine(SparkGradient.Engine kind) {
         if (kind == SparkGradient.Engine.SIMD) {
-            return new SimdEngine();
+            SimdEngine idle = idleSimd.poll();
+            return idle != null ? idle : new SimdEngine();
         }
         if (parallel == null) {
             SparkEnv env = SparkEnv.get();
@@ -36,9 +43,11 @@ final class ExecutorEngines {
         return parallel;
     }
 
-    /** True when {@code engine} is shared and must not be closed by a task. */
-    static boolean shared(GradientEngine engine) {
-        return engine instanceof ParallelEngine;
+    /** Gives back an engine a task got from {@link #engine}. */
+    static synchronized void release(GradientEngine engine) {
+        if (engine instanceof SimdEngine simd) {
+            idleSimd.push(simd);
+        }
     }
 
     /** The weights broadcast as {@code id}, decoded from model bytes once per executor and step. */

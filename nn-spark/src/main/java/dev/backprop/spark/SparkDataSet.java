@@ -1,6 +1,7 @@
 package dev.backprop.spark;
 
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.train.ConfusionMatrix;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -168,14 +169,10 @@ public final class SparkDataSet {
                 continue;
             }
             part.readInputs(0, b.size, x, at * inputs);
-            float[] y = new float[b.size * targets];
-            part.readTargets(0, b.size, y, 0);
+            double[] y = new double[targets];
             for (int i = 0; i < b.size; i++) {
-                int best = 0;
-                for (int k = 1; k < targets; k++) {
-                    best = y[i * targets + k] > y[i * targets + best] ? k : best;
-                }
-                labels[at + i] = best;
+                part.readTargets(i, y, 0);
+                labels[at + i] = ConfusionMatrix.argMax(y, 0, targets); // the one-hot target's class
             }
             at += b.size;
         }

@@ -91,9 +91,7 @@ public final class SparkGradient {
                     try {
                         e.accumulate(w, examples, 0, examples.size(), sum);
                     } finally {
-                        if (!ExecutorEngines.shared(e)) {
-                            e.close();
-                        }
+                        ExecutorEngines.release(e);
                     }
                 }
                 return List.of(new Tuple2<>(p, new Partial(sum))).iterator();
