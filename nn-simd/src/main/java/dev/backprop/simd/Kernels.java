@@ -29,6 +29,45 @@ public interface Kernels {
             float[] c, int cOff, int cRowStride,
             boolean accumulate);
 
+    /**
+     * {@link #gemm} with B (k × n) stored from {@code bOff} in the {@link Panels} layout, as the weights
+     * are: nothing is packed per call. Each block × strip is an ordinary row-major matrix {@code width}
+     * floats wide, so the default runs {@link #gemm} on each; the vector kernels read the strips directly.
+     * The sums are formed in the same order as {@link #gemm} forms them, so both give the same bits,
+     * except that the vector kernels take a narrow B (see {@link Panels}) as dot products.
+     */
+    default void gemmPacked(int m, int n, int k,
+            float[] a, int aOff, int aRowStride, int aColStride,
+            float[] b, int bOff,
+            float[] c, int cOff, int cRowStride,
+            boolean accumulate) {
+        if (k == 0) {
+            gemm(m, n, 0, a, aOff, aRowStride, aColStride, b, bOff, n, c, cOff, cRowStride, accumulate);
+            return;
+        }
+        if (Panels.narrow(n)) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = cOff + i * cRowStride + j;
+                    float sum = accumulate ? c[ci] : 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(a[aOff + i * aRowStride + p * aColStride], b[bOff + j * k + p], sum);
+                    }
+                    c[ci] = sum;
+                }
+            }
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += Panels.KC) {
+            int h = Math.min(Panels.KC, k - p0);
+            for (int j0 = 0; j0 < n; j0 += Panels.WIDTH) {
+                int width = Math.min(Panels.WIDTH, n - j0);
+                gemm(m, width, h, a, aOff + p0 * aColStride, aRowStride, aColStride,
+                        b, bOff + Panels.strip(k, n, p0, j0), width, c, cOff + j0, cRowStride, accumulate || p0 > 0);
+            }
+        }
+    }
+
     /** {@code x[off .. off+len)} := g(x) in place, for an activation with a scalar form (not softmax). */
     void activate(Activation g, float[] x, int off, int len);
 

@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>GEMM shape (as in Lucene's and llama3.java's kernels): the k dimension is cut into blocks of
  * {@value #KC} so that a strip of B stays in L1/L2 while every row tile of A streams past it; inside, a
  * register tile of {@value #MR} rows × 3 vectors of C accumulates with independent FMAs, A's value
- * broadcast and B's row loaded as vectors. Tails: one row at a time, then one vector wide, then scalar
+ * broadcast and B's row loaded as vectors from a strip of B copied to consecutive memory first (or kept
+ * that way: {@link #gemmPacked}). Tails: one row at a time, then one vector wide, then scalar
  * columns. No masked operations, and no helper methods that take vectors: a call the JIT does not inline
  * would box its vector arguments on the heap (seen as megabytes per GEMM under {@code -prof gc}).
  */
@@ -25,7 +26,7 @@ final class PanamaKernels implements Kernels {
     static final int L = S.length();
     static final int MR = 4;
     static final int NR = 3 * L;
-    static final int KC = 512;
+    static final int KC = Panels.KC;
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
@@ -42,6 +43,8 @@ final class PanamaKernels implements Kernels {
 
     /** The packed strip of B; one per instance, which is why an instance serves one thread. */
     private final float[] panel = new float[KC * NR];
+    /** The lanes of the dot products' sums, added in a fixed order. */
+    private final float[] lanes = new float[8 * L];
 
     PanamaKernels() {
     }
@@ -55,11 +58,7 @@ final class PanamaKernels implements Kernels {
     public void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
             float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean accumulate) {
         if (k == 0) {
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    Arrays.fill(c, cOff + i * cRs, cOff + i * cRs + n, 0f);
-                }
-            }
+            zero(m, n, c, cOff, cRs, accumulate);
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -70,42 +69,185 @@ final class PanamaKernels implements Kernels {
             for (; j + NR <= n; j += NR) {
                 // The strip B[p0:p1, j:j+NR] is read once per row tile: copy it to consecutive memory first,
                 // so that rows of B a power of two apart do not fight over the same cache sets.
-                int packed = pack(b, bOff + p0 * bRs + j, bRs, p1 - p0);
-                int i = 0;
-                for (; i + MR <= m; i += MR) {
-                    tile4x3(i, j, p0, p1, a, aOff, aRs, aCs, c, cOff, cRs, add);
-                }
-                for (; i < m; i++) {
-                    tile1x3(i, j, p0, p1, a, aOff, aRs, aCs, c, cOff, cRs, add);
-                }
-                assert packed == (p1 - p0) * NR;
+                pack(b, bOff + p0 * bRs + j, bRs, p1 - p0);
+                columns(m, j, j + NR, p0, p1, a, aOff, aRs, aCs, panel, -p0 * NR - j, NR, c, cOff, cRs, add);
             }
-            for (; j + L <= n; j += L) {
-                int i = 0;
-                for (; i + MR <= m; i += MR) {
-                    tile4x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
-                }
-                for (; i < m; i++) {
-                    tile1x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
-                }
+            columns(m, j, n, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+        }
+    }
+
+    @Override
+    public void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, float[] c, int cOff, int cRs, boolean accumulate) {
+        if (k == 0) {
+            zero(m, n, c, cOff, cRs, accumulate);
+            return;
+        }
+        if (Panels.narrow(n)) {
+            if (aCs == 1) {
+                dotColumns(m, n, k, a, aOff, aRs, b, bOff, c, cOff, cRs, accumulate);
+            } else {
+                Kernels.super.gemmPacked(m, n, k, a, aOff, aRs, aCs, b, bOff, c, cOff, cRs, accumulate);
             }
-            if (j < n) {
-                scalarColumns(m, j, n, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            boolean add = accumulate || p0 > 0;
+            for (int j0 = 0; j0 < n; j0 += Panels.WIDTH) {
+                int width = Math.min(Panels.WIDTH, n - j0);
+                // B(p, j) of this strip is at strip + (p − p0)·width + (j − j0)
+                int strip = bOff + Panels.strip(k, n, p0, j0);
+                columns(m, j0, j0 + width, p0, p1, a, aOff, aRs, aCs, b, strip - p0 * width - j0, width,
+                        c, cOff, cRs, add);
             }
         }
+    }
+
+    private static void zero(int m, int n, float[] c, int cOff, int cRs, boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOff + i * cRs, cOff + i * cRs + n, 0f);
+            }
+        }
+    }
+
+    /**
+     * Columns [j0, j1) of C over rows [p0, p1) of B, B(p, j) = {@code b[bOff + p·bRs + j]}: register tiles
+     * {@link #NR} wide while they fit, then one vector wide, then scalar columns. Which columns take which
+     * path depends only on where the columns end, and {@link Panels#WIDTH} is a multiple of the vector length,
+     * so a packed and an unpacked B take the same paths for the same columns and give the same bits.
+     */
+    private static void columns(int m, int j0, int j1, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
+        int j = j0;
+        for (; j + NR <= j1; j += NR) {
+            int i = 0;
+            for (; i + MR <= m; i += MR) {
+                tile4x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+            }
+            for (; i < m; i++) {
+                tile1x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+            }
+        }
+        for (; j + L <= j1; j += L) {
+            int i = 0;
+            for (; i + MR <= m; i += MR) {
+                tile4x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+            }
+            for (; i < m; i++) {
+                tile1x1(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+            }
+        }
+        if (j < j1) {
+            scalarColumns(m, j, j1, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
+        }
+    }
+
+    /**
+     * C = A·B for a B of few columns, kept column by column: each C(i, j) is a dot product along k of a
+     * row of A and a column of B, both consecutive, four rows by two columns at a time. The lanes are
+     * then added in a fixed order rather than by {@code reduceLanes}, whose order for floats is left
+     * unspecified and so could differ between interpreted and compiled code.
+     */
+    private void dotColumns(int m, int n, int k, float[] a, int aOff, int aRs, float[] b, int bOff,
+            float[] c, int cOff, int cRs, boolean add) {
+        int kv = S.loopBound(k);
+        int i = 0;
+        for (; i + MR <= m; i += MR) {
+            int j = 0;
+            for (; j + 2 <= n; j += 2) {
+                dot4x2(i, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + MR; r++) {
+                    dot1x1(r, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                dot1x1(i, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+            }
+        }
+    }
+
+    private void dot4x2(int i, int j, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
+            float[] c, int cOff, int cRs, boolean add) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        int a0 = aOff + i * aRs;
+        int a1 = a0 + aRs;
+        int a2 = a1 + aRs;
+        int a3 = a2 + aRs;
+        int b0 = bOff + j * k;
+        int b1 = b0 + k;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y = FloatVector.fromArray(S, a, a0 + p);
+            s00 = y.fma(x0, s00);
+            s01 = y.fma(x1, s01);
+            y = FloatVector.fromArray(S, a, a1 + p);
+            s10 = y.fma(x0, s10);
+            s11 = y.fma(x1, s11);
+            y = FloatVector.fromArray(S, a, a2 + p);
+            s20 = y.fma(x0, s20);
+            s21 = y.fma(x1, s21);
+            y = FloatVector.fromArray(S, a, a3 + p);
+            s30 = y.fma(x0, s30);
+            s31 = y.fma(x1, s31);
+        }
+        s00.intoArray(lanes, 0);
+        s01.intoArray(lanes, L);
+        s10.intoArray(lanes, 2 * L);
+        s11.intoArray(lanes, 3 * L);
+        s20.intoArray(lanes, 4 * L);
+        s21.intoArray(lanes, 5 * L);
+        s30.intoArray(lanes, 6 * L);
+        s31.intoArray(lanes, 7 * L);
+        for (int slot = 0; slot < 8; slot++) {
+            finishDot(i + slot / 2, j + slot % 2, slot, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+        }
+    }
+
+    private void dot1x1(int i, int j, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
+            float[] c, int cOff, int cRs, boolean add) {
+        FloatVector s = FloatVector.zero(S);
+        int ai = aOff + i * aRs;
+        int bj = bOff + j * k;
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+        }
+        s.intoArray(lanes, 0);
+        finishDot(i, j, 0, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+    }
+
+    /** C(i, j) from the lanes in {@code slot}, in order, then the products past the last whole vector. */
+    private void finishDot(int i, int j, int slot, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
+            float[] c, int cOff, int cRs, boolean add) {
+        float sum = 0f;
+        for (int l = slot * L; l < slot * L + L; l++) {
+            sum += lanes[l];
+        }
+        int ai = aOff + i * aRs;
+        int bj = bOff + j * k;
+        for (int p = kv; p < k; p++) {
+            sum = Math.fma(a[ai + p], b[bj + p], sum);
+        }
+        int ci = cOff + i * cRs + j;
+        c[ci] = add ? c[ci] + sum : sum;
     }
 
     /** Copies {@code rows} rows of NR floats, {@code stride} apart from {@code from}, into {@link #panel}. */
-    private int pack(float[] b, int from, int stride, int rows) {
+    private void pack(float[] b, int from, int stride, int rows) {
         for (int r = 0, src = from, at = 0; r < rows; r++, src += stride, at += NR) {
             System.arraycopy(b, src, panel, at, NR);
         }
-        return rows * NR;
     }
 
-    private void tile4x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] c, int cOff, int cRs, boolean add) {
-        float[] b = panel;
+    private static void tile4x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -114,7 +256,7 @@ final class PanamaKernels implements Kernels {
         int a1 = a0 + aRs;
         int a2 = a1 + aRs;
         int a3 = a2 + aRs;
-        for (int p = p0, bp = 0; p < p1; p++, bp += NR) {
+        for (int p = p0, bp = bOff + p0 * bRs + j; p < p1; p++, bp += bRs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
@@ -166,12 +308,11 @@ final class PanamaKernels implements Kernels {
         }
     }
 
-    private void tile1x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
-            float[] c, int cOff, int cRs, boolean add) {
-        float[] b = panel;
+    private static void tile1x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         int a0 = aOff + i * aRs;
-        for (int p = p0, bp = 0; p < p1; p++, bp += NR) {
+        for (int p = p0, bp = bOff + p0 * bRs + j; p < p1; p++, bp += bRs) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + p * aCs]);
             c0 = x.fma(FloatVector.fromArray(S, b, bp), c0);
             c1 = x.fma(FloatVector.fromArray(S, b, bp + L), c1);

@@ -21,8 +21,8 @@ import dev.backprop.core.data.DataSet;
  *
  * Δ is summed in float32 over up to {@value #FLUSH_EXAMPLES} examples at a time and then added into the
  * caller's double-precision {@link GradientSum}, so precision does not degrade with the number of
- * examples. The weights are read from the double parameters into {@link FloatWeights} (one copy as
- * stored, one transposed) at every call, which costs O(P) against the O(m · P) of the products.
+ * examples. The weights are read from the double parameters into {@link FloatWeights} (W and Wᵀ, already
+ * in the order the products read them) at every call, which costs O(P) against the O(m · P) of the products.
  *
  * <p>Buffers are made once per network and block size and reused, so a call allocates nothing. Calls
  * on one instance from several threads queue (the methods are synchronized); use one engine per thread
@@ -210,7 +210,7 @@ public final class SimdEngine implements GradientEngine {
                 int out = units[w + 1];
                 int outLead = stride[w + 1] - out;
                 // Z^(w+1) = A^(w) · W^(w)ᵀ, written after the bias column of the layer above
-                k.gemm(rows, out, stride[w], act[w], 0, stride[w], 1, fw.transposed, offset[w], out,
+                k.gemmPacked(rows, out, stride[w], act[w], 0, stride[w], 1, fw.forward, offset[w],
                         act[w + 1], outLead, stride[w + 1], false);
                 Activation g = network.activation(w + 1);
                 if (g == Activation.SOFTMAX) {
@@ -239,7 +239,7 @@ public final class SimdEngine implements GradientEngine {
             for (int l = layers - 2; l >= 1; l--) {
                 // δ^(l) = (δ^(l+1) · W^(l) without its bias column) .* g'(a^(l))
                 int n = units[l];
-                k.gemm(rows, n, units[l + 1], delta[l + 1], 0, units[l + 1], 1, fw.weights, offset[l] + lead, columns[l],
+                k.gemmPacked(rows, n, units[l + 1], delta[l + 1], 0, units[l + 1], 1, fw.backward, offset[l],
                         delta[l], 0, n, false);
                 Activation g = network.activation(l);
                 if (lead == 0) {
