@@ -8,7 +8,8 @@ import dev.backprop.core.Parameters;
  * {@link Panels} layout the GEMM consumes without packing: Wᵀ for the forward product (k = the columns
  * of W, bias column included; n = its rows) and W without its bias column for the backward product
  * (k = the rows of W; n = the other columns). Matrix w of each form starts where it starts in the
- * parameters. Made once per network and refilled from the double parameters before each gradient;
+ * parameters. The backward form of the first matrix is left empty: no δ is formed for the inputs, and
+ * that matrix is most of the weights of a network on images. Made once per network and refilled from the double parameters before each gradient;
  * read-only while engines use it, so several workers can share one.
  */
 public final class FloatWeights {
@@ -53,27 +54,23 @@ public final class FloatWeights {
             int base = network.weightOffset(w);
             int first = (int) ((long) rows * part / parts);
             int last = (int) ((long) rows * (part + 1) / parts);
-            // A strip of rows at a time, into Wᵀ and then, while the strip's doubles are still in the cache,
-            // into W. Wᵀ is written in order and read across the rows: in a 1024-wide layer a float written
-            // into each row of Wᵀ's strip in turn missed the L1 cache every time (6.8 ms for 784-1024-1024-10
-            // with a separate transposition, 3.9 ms row by row, 2.9 ms so).
             if (Panels.narrow(rows)) {
                 // Wᵀ of a narrow layer is kept column by column, which is W as stored
                 for (int i = base + first * cols; i < base + last * cols; i++) {
                     forward[i] = (float) values[i];
                 }
-                for (int r = first; r < last; r++) {
-                    row(values, base + r * cols + lead, cols - lead, r, rows, base);
-                }
+                rows(values, w, first, last, rows, cols, base);
                 continue;
             }
+            // A strip of rows at a time, into Wᵀ and then, while the strip's doubles are still in the cache,
+            // into W. Wᵀ is written in order and read across the rows: in a 1024-wide layer a float written
+            // into each row of Wᵀ's strip in turn missed the L1 cache every time (6.8 ms for 784-1024-1024-10
+            // with a separate transposition, 3.9 ms row by row, 2.9 ms so).
             for (int r0 = first; r0 < last; ) {
                 int j0 = r0 - r0 % Panels.WIDTH;
                 int r1 = Math.min(last, j0 + Panels.WIDTH);
                 transposedRows(values, r0, r1, rows, cols, base);
-                for (int r = r0; r < r1; r++) {
-                    row(values, base + r * cols + lead, cols - lead, r, rows, base);
-                }
+                rows(values, w, r0, r1, rows, cols, base);
                 r0 = r1;
             }
         }
@@ -91,6 +88,15 @@ public final class FloatWeights {
                 for (int r = r0, src = base + r0 * cols + p; r < r1; r++, src += cols) {
                     forward[at++] = (float) values[src];
                 }
+            }
+        }
+    }
+
+    /** Rows [r0, r1) of W into the backward form, which matrix 0 does not have. */
+    private void rows(double[] values, int w, int r0, int r1, int rows, int cols, int base) {
+        if (w > 0) {
+            for (int r = r0; r < r1; r++) {
+                row(values, base + r * cols + lead, cols - lead, r, rows, base);
             }
         }
     }
