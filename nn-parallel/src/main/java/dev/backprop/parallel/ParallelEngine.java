@@ -160,9 +160,7 @@ public final class ParallelEngine implements GradientEngine {
             return;
         }
         prepare(params);
-        GradientSum result = run(data, from, to, null, 0);
-        sum.merge(result);
-        sums.push(result);
+        run(data, from, to, sum, null, 0);
     }
 
     @Override
@@ -172,7 +170,7 @@ public final class ParallelEngine implements GradientEngine {
             return;
         }
         prepare(params);
-        run(data, from, to, outputs, 0);
+        run(data, from, to, null, outputs, 0);
     }
 
     /** Shuts down the pool if the engine made it; calls afterwards fail. */
@@ -210,7 +208,8 @@ public final class ParallelEngine implements GradientEngine {
         this.params = params;
     }
 
-    private GradientSum run(DataSet data, int from, int to, double[] outputs, int outputsAt) {
+    /** Computes Δ over [from, to) into {@code into}, or the predictions into {@code outputs}. */
+    private void run(DataSet data, int from, int to, GradientSum into, double[] outputs, int outputsAt) {
         int m = to - from;
         int chunks = chunking.chunks(m);
         this.data = data;
@@ -222,9 +221,10 @@ public final class ParallelEngine implements GradientEngine {
         if (chunks == 1) {
             // One chunk has no one to share it with: the caller computes it, the same bits a worker would,
             // without the round trip through the pool (tens of microseconds, more than a small batch takes).
+            GradientSum partial;
             try {
                 weights.load(params);
-                return chunk(0, from, to);
+                partial = chunk(0, from, to);
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
             } finally {
@@ -232,6 +232,11 @@ public final class ParallelEngine implements GradientEngine {
                 this.data = null;
                 this.outputs = null;
             }
+            if (partial != null) {
+                into.merge(partial);
+                sums.push(partial);
+            }
+            return;
         }
         Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
         root.reset();
@@ -279,9 +284,25 @@ public final class ParallelEngine implements GradientEngine {
             }
             throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
         }
-        GradientSum result = root.result;
-        root.result = null;
-        return result;
+        if (into != null) {
+            addSumOf(into, root.left.result, root.right.result);
+            root.release();
+        }
+    }
+
+    /**
+     * {@code into} += left + right, in one pass: the root of the tree is not merged by its completion, so
+     * that the caller's sum gets left + right without the pass that would first write it into left. The
+     * same additions in the same order as left.merge(right) and then into.merge(left), so the same bits.
+     */
+    private static void addSumOf(GradientSum into, GradientSum left, GradientSum right) {
+        double[] sum = into.deltaSum();
+        double[] l = left.deltaSum();
+        double[] r = right.deltaSum();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += l[i] + r[i];
+        }
+        into.addExamples(left.count() + right.count(), left.lossSum() + right.lossSum());
     }
 
     /**
@@ -346,6 +367,7 @@ public final class ParallelEngine implements GradientEngine {
      * A node of the reduction tree over chunks [lo, hi), built once per chunk count. A node completes when
      * both children have; its {@link #onCompletion} adds the right child's sum into the left's, so the
      * order of additions is the tree's, whichever worker finishes last. No worker ever blocks on a join.
+     * The root leaves its children's sums to the caller, who adds both into its own sum in one pass.
      */
     private final class Node extends CountedCompleter<Void> {
         private static final long serialVersionUID = 1L;
@@ -375,7 +397,7 @@ public final class ParallelEngine implements GradientEngine {
             }
         }
 
-        /** Returns the partial sums still held after a failed or cancelled call. */
+        /** Returns the partial sums still held, after a failed or cancelled call or the root's last addition. */
         void release() {
             if (result != null) {
                 sums.push(result);
@@ -408,7 +430,7 @@ public final class ParallelEngine implements GradientEngine {
 
         @Override
         public void onCompletion(CountedCompleter<?> caller) {
-            if (left != null) {
+            if (left != null && getCompleter() != null) {
                 GradientSum l = left.result;
                 GradientSum r = right.result;
                 left.result = null;

@@ -29,8 +29,12 @@ import dev.backprop.core.data.DataSet;
  * to run in parallel.
  */
 public final class SimdEngine implements GradientEngine {
-    /** Examples per block when none is given. */
-    public static final int DEFAULT_BLOCK = 128;
+    /**
+     * Examples per block when none is given. A batch of 256 in one block of 256 ran 9–20% faster than in
+     * two of 128 (fewer passes over Δ's float sums, and each panel of weights serves twice the rows), and
+     * the full batch no slower (JMH, JDK 25, 784-256-128-10 and 784-1024-1024-10).
+     */
+    public static final int DEFAULT_BLOCK = 256;
 
     /**
      * Δ is summed in float32 over at most this many examples before it is added into the double sum:

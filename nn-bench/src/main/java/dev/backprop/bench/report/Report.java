@@ -1,6 +1,7 @@
 package dev.backprop.bench.report;
 
 import dev.backprop.core.io.AtomicFiles;
+import dev.backprop.simd.SimdEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -357,7 +358,7 @@ public final class Report {
         page.heading("Determinism");
         page.paragraph("SHA-256 (first 16 hex digits) of D = Δ/m, J and m for each engine configuration on the benchmark's "
                 + "own inputs. The parallel engine must give one hash on every thread count; the SIMD engine (float32, "
-                + "blocks of 128) and the reference (float64) differ from it by rounding.");
+                + "blocks of " + SimdEngine.DEFAULT_BLOCK + ") and the reference (float64) differ from it by rounding.");
         Map<String, List<Determinism.Hash>> groups = new LinkedHashMap<>();
         for (Determinism.Hash h : hashes) {
             Map<String, String> c = h.config();
