@@ -46,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParallelEngine implements GradientEngine {
     private static final int SPINS_BEFORE_YIELD = 100;
+    /** How long the caller waits for the other threads' chunks without parking. */
+    private static final long SPIN_NANOS = 200_000;
     /** The workers besides the calling thread; null for one thread, when the caller does everything. */
     private final ForkJoinPool pool;
     private final boolean ownsPool;
@@ -256,8 +258,14 @@ public final class ParallelEngine implements GradientEngine {
             // pool, rather than sleeping while a worker wakes up for them; each worker handed a subtree is
             // woken once, and loads a weight slice before its first chunk, as the caller does.
             root.compute();
-            // Wait by parking rather than ForkJoinTask.get(): no wait node is allocated, and the wait ends
-            // only when every chunk has finished, so no worker outlives the call.
+            // The other threads' chunks are about as long as the caller's, so the wait is usually short:
+            // spin and yield for a while first, since waking from a park costs tens of microseconds on the
+            // path of every call. Then park rather than ForkJoinTask.get(): no wait node is allocated, and
+            // the wait ends only when every chunk has finished, so no worker outlives the call.
+            long parkAfter = System.nanoTime() + SPIN_NANOS;
+            for (int spins = 0; !done && System.nanoTime() < parkAfter; spins++) {
+                pause(spins);
+            }
             while (!done) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {

@@ -1,0 +1,103 @@
+package dev.backprop.bench;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
+import dev.backprop.parallel.ParallelEngine;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The parallel engine's speedup over one thread, with the two measured in alternation: each invocation
+ * times one gradient on a 1-thread engine and one on a {@code threads}-thread engine, in turns of order.
+ * On a shared machine whose speed drifts by 10–20% over seconds, separate JMH runs of 1 and 2 threads
+ * (as {@link EngineBenchmark} makes them) can land on different sides of a drift; calls a few
+ * milliseconds apart share it, so the ratio of the summed times is the speedup with the drift taken out.
+ *
+ * <p>The secondary results {@code oneThreadNanos} and {@code threadsNanos} are those sums per iteration
+ * (JMH events, not rates); the speedup is their ratio. The primary score counts the pairs.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 4, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SpeedupBenchmark {
+    @Param({"2"})
+    public int threads;
+
+    @Param({"784-256-128-10"})
+    public String network;
+
+    @Param({"256"})
+    public int batch;
+
+    @Param({"sigmoid-sse"})
+    public String model;
+
+    private RandomBatch problem;
+    private GradientEngine one;
+    private GradientEngine many;
+    private boolean manyFirst;
+
+    /** The summed times of the two engines in one iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Times {
+        public long oneThreadNanos;
+        public long threadsNanos;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            oneThreadNanos = 0;
+            threadsNanos = 0;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        problem = new RandomBatch(network, batch, model);
+        one = new ParallelEngine(1);
+        many = new ParallelEngine(threads);
+    }
+
+    @TearDown
+    public void tearDown() {
+        one.close();
+        many.close();
+    }
+
+    @Benchmark
+    public GradientSum pair(Times times) {
+        // Either order half the time: the second call of a pair finds the caches as the first left them.
+        manyFirst = !manyFirst;
+        if (manyFirst) {
+            times.threadsNanos += timed(many);
+            times.oneThreadNanos += timed(one);
+        } else {
+            times.oneThreadNanos += timed(one);
+            times.threadsNanos += timed(many);
+        }
+        return problem.sum;
+    }
+
+    private long timed(GradientEngine engine) {
+        long start = System.nanoTime();
+        problem.sum.reset();
+        engine.accumulate(problem.params, problem.data, 0, problem.data.size(), problem.sum);
+        return System.nanoTime() - start;
+    }
+}
