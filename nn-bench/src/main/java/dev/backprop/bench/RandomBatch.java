@@ -73,8 +73,7 @@ public final class RandomBatch {
 
     /** One gradient over the whole batch. */
     GradientSum step(GradientEngine engine, FlopCounter counter) {
-        sum.reset();
-        engine.accumulate(params, data, 0, data.size(), sum);
+        engine.compute(params, data, 0, data.size(), sum);
         counter.flops += flopsPerBatch;
         return sum;
     }

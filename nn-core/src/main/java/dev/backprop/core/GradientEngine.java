@@ -22,6 +22,20 @@ public interface GradientEngine extends AutoCloseable {
      */
     void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum);
 
+    /**
+     * Writes Δ, Σ J_i and the count of the examples {@code [from, to)} into {@code sum}, replacing what it
+     * held: the same bits as {@link GradientSum#reset()} followed by {@link #accumulate}, which is the
+     * default. Engines that write the sum in place override it and save the pass that zeroes the sum and
+     * the one that reads it back, two passes over the parameters per step (a training step's gradient
+     * needs a fresh sum).
+     *
+     * @throws IllegalArgumentException if the data, the range or the sum do not fit the network
+     */
+    default void compute(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        sum.reset();
+        accumulate(params, data, from, to, sum);
+    }
+
     /** Δ over the whole data set, in a new {@link GradientSum}. */
     default GradientSum accumulate(Parameters params, DataSet data) {
         GradientSum sum = GradientSum.zeros(params.network());

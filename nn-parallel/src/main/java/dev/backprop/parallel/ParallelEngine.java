@@ -162,7 +162,18 @@ public final class ParallelEngine implements GradientEngine {
             return;
         }
         prepare(params);
-        run(data, from, to, sum, null, 0);
+        run(data, from, to, sum, false, null, 0);
+    }
+
+    @Override
+    public synchronized void compute(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        Shapes.checkGradient(params, data, from, to, sum);
+        if (from == to) {
+            sum.reset();
+            return;
+        }
+        prepare(params);
+        run(data, from, to, sum, true, null, 0);
     }
 
     @Override
@@ -172,7 +183,7 @@ public final class ParallelEngine implements GradientEngine {
             return;
         }
         prepare(params);
-        run(data, from, to, null, outputs, 0);
+        run(data, from, to, null, false, outputs, 0);
     }
 
     /** Shuts down the pool if the engine made it; calls afterwards fail. */
@@ -210,8 +221,11 @@ public final class ParallelEngine implements GradientEngine {
         this.params = params;
     }
 
-    /** Computes Δ over [from, to) into {@code into}, or the predictions into {@code outputs}. */
-    private void run(DataSet data, int from, int to, GradientSum into, double[] outputs, int outputsAt) {
+    /**
+     * Computes Δ over [from, to) into {@code into} (replacing what it held when {@code replace}), or the
+     * predictions into {@code outputs}.
+     */
+    private void run(DataSet data, int from, int to, GradientSum into, boolean replace, double[] outputs, int outputsAt) {
         int m = to - from;
         int chunks = chunking.chunks(m);
         this.data = data;
@@ -235,7 +249,7 @@ public final class ParallelEngine implements GradientEngine {
                 this.outputs = null;
             }
             if (partial != null) {
-                into.merge(partial);
+                addSumOf(into, replace, partial, null);
                 sums.push(partial);
             }
             return;
@@ -293,24 +307,50 @@ public final class ParallelEngine implements GradientEngine {
             throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
         }
         if (into != null) {
-            addSumOf(into, root.left.result, root.right.result);
+            addSumOf(into, replace, root.left.result, root.right.result);
             root.release();
         }
     }
 
     /**
-     * {@code into} += left + right, in one pass: the root of the tree is not merged by its completion, so
-     * that the caller's sum gets left + right without the pass that would first write it into left. The
-     * same additions in the same order as left.merge(right) and then into.merge(left), so the same bits.
+     * {@code into} += left + right (right may be null), in one pass: the root of the tree is not merged by
+     * its completion, so that the caller's sum gets left + right without the pass that would first write it
+     * into left. The same additions in the same order as left.merge(right) and then into.merge(left), so
+     * the same bits. With {@code replace}, into = 0.0 + (left + right): the bits of a reset sum's merge,
+     * without reading it.
      */
-    private static void addSumOf(GradientSum into, GradientSum left, GradientSum right) {
+    private static void addSumOf(GradientSum into, boolean replace, GradientSum left, GradientSum right) {
         double[] sum = into.deltaSum();
         double[] l = left.deltaSum();
-        double[] r = right.deltaSum();
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] += l[i] + r[i];
+        long count = left.count();
+        double loss = left.lossSum();
+        if (right != null) {
+            double[] r = right.deltaSum();
+            if (replace) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = 0.0 + (l[i] + r[i]);
+                }
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += l[i] + r[i];
+                }
+            }
+            count += right.count();
+            loss += right.lossSum();
+        } else if (replace) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] = 0.0 + l[i];
+            }
+        } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += l[i];
+            }
         }
-        into.addExamples(left.count() + right.count(), left.lossSum() + right.lossSum());
+        if (replace) {
+            into.setTotals(count, 0.0 + loss);
+        } else {
+            into.addExamples(count, loss);
+        }
     }
 
     /**

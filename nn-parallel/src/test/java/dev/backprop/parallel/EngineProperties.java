@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.backprop.core.Activation;
+import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
@@ -98,6 +99,42 @@ class EngineProperties {
         parallel(1).predict(params, data, 0, p.m(), out1);
         parallel(threads).predict(params, data, 0, p.m(), outMany);
         assertArrayEquals(out1, outMany, 0.0, "predictions on " + threads + " threads");
+    }
+
+    /**
+     * compute() replaces whatever the sum held with the bits that reset() and accumulate() give, −0.0
+     * included, on every engine: the trainer relies on it to skip the zeroing pass.
+     */
+    @Property(tries = 150)
+    void computeGivesTheBitsOfAResetAndAnAccumulate(@ForAll("problems") Problem p,
+            @ForAll @IntRange(min = 1, max = 8) int threads, @ForAll @IntRange(min = 0, max = 7) int start) {
+        Parameters params = p.params();
+        DataSet data = p.data();
+        int from = Math.min(start, p.m());
+        for (GradientEngine engine : new GradientEngine[] {REFERENCE, SIMD, parallel(threads)}) {
+            GradientSum expected = GradientSum.zeros(params.network());
+            engine.accumulate(params, data, from, p.m(), expected);
+            GradientSum replaced = GradientSum.zeros(params.network());
+            double[] garbage = replaced.deltaSum();
+            for (int i = 0; i < garbage.length; i++) {
+                garbage[i] = i % 3 == 0 ? -0.0 : 1e30 * (i % 7 - 3);
+            }
+            replaced.setTotals(99, -0.0);
+            engine.compute(params, data, from, p.m(), replaced);
+            String what = engine.name() + " (" + threads + " threads) on " + p + " from " + from;
+            assertArrayEquals(rawBits(expected.deltaSum()), rawBits(replaced.deltaSum()), "Δ of " + what);
+            assertEquals(Double.doubleToRawLongBits(expected.lossSum()), Double.doubleToRawLongBits(replaced.lossSum()),
+                    "cost of " + what);
+            assertEquals(expected.count(), replaced.count(), "m of " + what);
+        }
+    }
+
+    private static long[] rawBits(double[] values) {
+        long[] bits = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Double.doubleToRawLongBits(values[i]);
+        }
+        return bits;
     }
 
     private static synchronized ParallelEngine parallel(int threads) {

@@ -88,6 +88,12 @@ public final class SimdEngine implements GradientEngine {
         accumulate(load(params), data, from, to, sum);
     }
 
+    @Override
+    public synchronized void compute(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        Shapes.checkGradient(params, data, from, to, sum);
+        compute(load(params), data, from, to, sum);
+    }
+
     /**
      * Adds Δ over examples {@code [from, to)} into {@code sum}, with weights already in float32 (a parallel
      * engine loads them once and shares them between its workers). The caller has checked the shapes.
@@ -98,7 +104,7 @@ public final class SimdEngine implements GradientEngine {
 
     /**
      * Like {@link #accumulate(FloatWeights, DataSet, int, int, GradientSum)}, but replaces what {@code sum}
-     * held instead of adding to it: a worker's partial sum needs no zeroing pass first.
+     * held instead of adding to it, with the bits of a reset followed by an accumulate: no zeroing pass.
      */
     public synchronized void compute(FloatWeights weights, DataSet data, int from, int to, GradientSum sum) {
         run(weights, data, from, to, sum, true);
@@ -124,7 +130,7 @@ public final class SimdEngine implements GradientEngine {
             }
         }
         if (replace) {
-            sum.setTotals(to - from, loss);
+            sum.setTotals(to - from, 0.0 + loss); // as added to a reset sum: −0.0 becomes +0.0
         } else {
             sum.addExamples(to - from, loss);
         }
@@ -263,11 +269,12 @@ public final class SimdEngine implements GradientEngine {
             return loss;
         }
 
-        /** Adds the float block sum into the caller's double Δ, or writes it there when {@code overwrite}. */
+        /** Adds the float block sum into the caller's double Δ, or writes it there (as if onto 0) when {@code overwrite}. */
         void flush(double[] deltaSum, boolean overwrite) {
             if (overwrite) {
+                // 0.0 + x, as a reset sum would hold: the same bits as x except that −0.0 becomes +0.0
                 for (int i = 0; i < deltaSum.length; i++) {
-                    deltaSum[i] = blockDelta[i];
+                    deltaSum[i] = 0.0 + blockDelta[i];
                 }
             } else {
                 for (int i = 0; i < deltaSum.length; i++) {

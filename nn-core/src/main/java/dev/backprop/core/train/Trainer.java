@@ -110,12 +110,11 @@ public final class Trainer {
                 }
                 int lo = b * batch;
                 int hi = Math.min(m, lo + batch);
-                sum.reset();
                 if (fullBatch) {
-                    engine.accumulate(params, data, 0, m, sum);
+                    engine.compute(params, data, 0, m, sum);
                 } else {
                     data.gatherInto(order, lo, hi, buffer);
-                    engine.accumulate(params, buffer, 0, hi - lo, sum);
+                    engine.compute(params, buffer, 0, hi - lo, sum);
                 }
                 sum.gradientInto(d); // D = Δ / m, once
                 double loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
