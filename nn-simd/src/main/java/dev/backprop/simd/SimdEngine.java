@@ -30,9 +30,10 @@ import dev.backprop.core.data.DataSet;
  */
 public final class SimdEngine implements GradientEngine {
     /**
-     * Examples per block when none is given. A batch of 256 in one block of 256 ran 9–20% faster than in
-     * two of 128 (fewer passes over Δ's float sums, and each panel of weights serves twice the rows), and
-     * the full batch no slower (JMH, JDK 25, 784-256-128-10 and 784-1024-1024-10).
+     * Examples per block when none is given. A batch of 256 of 784-1024-1024-10 ran 17–21% faster as one
+     * block of 256 than as two of 128 (half the passes over Δ's float sums, and each panel of weights
+     * serves twice the rows); 784-256-128-10 moved within the machine's noise (−6% to +12%), at batch 256
+     * and at the full batch (JMH, JDK 25, alternating single forks).
      */
     public static final int DEFAULT_BLOCK = 256;
 
