@@ -225,7 +225,8 @@ public final class ParallelEngine implements GradientEngine {
      * Computes Δ over [from, to) into {@code into} (replacing what it held when {@code replace}), or the
      * predictions into {@code outputs}.
      */
-    private void run(DataSet data, int from, int to, GradientSum into, boolean replace, double[] outputs, int outputsAt) {
+    private void run(DataSet data, int from, int to, GradientSum into, boolean replace, double[] outputs,
+            int outputsAt) {
         int m = to - from;
         int chunks = chunking.chunks(m);
         this.data = data;
@@ -235,22 +236,17 @@ public final class ParallelEngine implements GradientEngine {
         this.outputs = outputs;
         this.outputsAt = outputsAt;
         if (chunks == 1) {
-            // One chunk has no one to share it with: the caller computes it, the same bits a worker would,
+            // One chunk has no one to share it with: the caller computes it, straight into the caller's sum,
             // without the round trip through the pool (tens of microseconds, more than a small batch takes).
-            GradientSum partial;
             try {
                 weights.load(params);
-                partial = chunk(0, from, to);
+                chunk(0, from, to, into, replace);
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
             } finally {
                 this.params = null;
                 this.data = null;
                 this.outputs = null;
-            }
-            if (partial != null) {
-                addSumOf(into, replace, partial, null);
-                sums.push(partial);
             }
             return;
         }
@@ -313,42 +309,26 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /**
-     * {@code into} += left + right (right may be null), in one pass: the root of the tree is not merged by
-     * its completion, so that the caller's sum gets left + right without the pass that would first write it
-     * into left. The same additions in the same order as left.merge(right) and then into.merge(left), so
-     * the same bits. With {@code replace}, into = 0.0 + (left + right): the bits of a reset sum's merge,
-     * without reading it.
+     * {@code into} += left + right, in one pass: the root of the tree is not merged by its completion, so
+     * that the caller's sum gets left + right without the pass that would first write it into left. The
+     * same additions in the same order as left.merge(right) and then into.merge(left), so the same bits.
+     * With {@code replace}, into = 0.0 + (left + right): the bits of a reset sum's merge, without reading it.
      */
     private static void addSumOf(GradientSum into, boolean replace, GradientSum left, GradientSum right) {
         double[] sum = into.deltaSum();
         double[] l = left.deltaSum();
-        long count = left.count();
-        double loss = left.lossSum();
-        if (right != null) {
-            double[] r = right.deltaSum();
-            if (replace) {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] = 0.0 + (l[i] + r[i]);
-                }
-            } else {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += l[i] + r[i];
-                }
-            }
-            count += right.count();
-            loss += right.lossSum();
-        } else if (replace) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] = 0.0 + l[i];
-            }
-        } else {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += l[i];
-            }
-        }
+        double[] r = right.deltaSum();
+        long count = left.count() + right.count();
+        double loss = left.lossSum() + right.lossSum();
         if (replace) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] = 0.0 + (l[i] + r[i]);
+            }
             into.setTotals(count, 0.0 + loss);
         } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += l[i] + r[i];
+            }
             into.addExamples(count, loss);
         }
     }
@@ -520,7 +500,7 @@ public final class ParallelEngine implements GradientEngine {
                 return;
             }
             try {
-                result = chunk(lo, start, end);
+                result = chunk(lo, start, end, null, true);
             } catch (Throwable t) {
                 // Recorded, not thrown: the tree still completes only when every chunk has finished.
                 failure.compareAndSet(null, new ChunkFailedException(lo, start, end, t));
@@ -530,10 +510,11 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /**
-     * Computes chunk {@code index}, examples [start, end) of the call's data, with a pooled SIMD engine: its
-     * partial sum, or null when the call predicts (the outputs are written in place).
+     * Computes chunk {@code index}, examples [start, end) of the call's data, with a pooled SIMD engine, into
+     * {@code sum} (replacing what it held when {@code replace}), or into a pooled partial sum when
+     * {@code sum} is null. Returns the sum, or null when the call predicts (the outputs are written in place).
      */
-    private GradientSum chunk(int index, int start, int end) {
+    private GradientSum chunk(int index, int start, int end, GradientSum sum, boolean replace) {
         SimdEngine engine = engines.pop();
         try {
             if (engine == null) {
@@ -546,11 +527,17 @@ public final class ParallelEngine implements GradientEngine {
                 engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
                 return null;
             }
-            GradientSum sum = sums.pop();
             if (sum == null) {
-                sum = GradientSum.zeros(network);
+                sum = sums.pop();
+                if (sum == null) {
+                    sum = GradientSum.zeros(network);
+                }
             }
-            engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
+            if (replace) {
+                engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
+            } else {
+                engine.accumulate(weights, data, start, end, sum);
+            }
             return sum;
         } finally {
             if (engine != null) {

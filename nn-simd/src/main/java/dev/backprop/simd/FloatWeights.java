@@ -9,12 +9,10 @@ import dev.backprop.core.Parameters;
  * of W, bias column included; n = its rows) and W without its bias column for the backward product
  * (k = the rows of W; n = the other columns). Matrix w of each form starts where it starts in the
  * parameters. The backward form of the first matrix is left empty: no δ is formed for the inputs, and
- * that matrix is most of the weights of a network on images. Made once per network and refilled from the double parameters before each gradient;
- * read-only while engines use it, so several workers can share one.
+ * that matrix is most of the weights of a network on images. Made once per network and refilled from the
+ * double parameters before each gradient; read-only while engines use it, so several workers can share one.
  */
 public final class FloatWeights {
-    static final int TILE = 64;
-
     final Network network;
     final float[] forward;
     final float[] backward;

@@ -174,8 +174,10 @@ final class PanamaKernels implements Kernels {
 
     private void dot4x2(int i, int j, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
             float[] c, int cOff, int cRs, boolean add) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
         int a0 = aOff + i * aRs;
         int a1 = a0 + aRs;
         int a2 = a1 + aRs;

@@ -270,7 +270,7 @@ public final class SimdEngine implements GradientEngine {
             return loss;
         }
 
-        /** Adds the float block sum into the caller's double Δ, or writes it there (as if onto 0) when {@code overwrite}. */
+        /** Adds the float block sum into the caller's double Δ, or writes it onto 0 when {@code overwrite}. */
         void flush(double[] deltaSum, boolean overwrite) {
             if (overwrite) {
                 // 0.0 + x, as a reset sum would hold: the same bits as x except that −0.0 becomes +0.0

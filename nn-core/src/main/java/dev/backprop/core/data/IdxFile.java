@@ -20,8 +20,7 @@ import java.util.zip.ZipException;
  * so a header that claims 2^40 values fails as "truncated" after reading what is there, not with an
  * OutOfMemoryError. Data that is really there but does not fit the heap fails with a {@link
  * DataSetTooLargeException} that says how much memory it needs. Truncated files, wrong magic, unknown types
- * and bytes after the data each fail with
- * a {@link FileFormatException} naming the file and the place.
+ * and bytes after the data each fail with a {@link FileFormatException} naming the file and the place.
  */
 public final class IdxFile {
     /** Unsigned byte, the type of MNIST images and labels. */
