@@ -20,13 +20,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The parallel engine's speedup over one thread, with the two measured in alternation: each invocation
- * times one gradient on a 1-thread engine and one on a {@code threads}-thread engine, in turns of order.
+ * The parallel engine's speedup over fewer threads, with the two measured in alternation: each invocation
+ * times one gradient on a {@code baseline}-thread engine (one by default) and one on a {@code threads}-thread
+ * engine, in turns of order. With {@code -p baseline=2 -p threads=3,4} it measures what oversubscribing a
+ * 2-core machine costs.
  * On a shared machine whose speed drifts by 10–20% over seconds, separate JMH runs of 1 and 2 threads
  * (as {@link EngineBenchmark} makes them) can land on different sides of a drift; calls a few
  * milliseconds apart share it, so the ratio of the summed times is the speedup with the drift taken out.
  *
- * <p>The secondary results {@code oneThreadNanos} and {@code threadsNanos} are those sums per iteration
+ * <p>The secondary results {@code baselineNanos} and {@code threadsNanos} are those sums per iteration
  * (JMH events, not rates); the speedup is their ratio. The primary score counts the pairs.
  */
 @State(Scope.Benchmark)
@@ -36,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SpeedupBenchmark {
+    @Param({"1"})
+    public int baseline;
+
     @Param({"2"})
     public int threads;
 
@@ -49,7 +54,7 @@ public class SpeedupBenchmark {
     public String model;
 
     private RandomBatch problem;
-    private GradientEngine one;
+    private GradientEngine few;
     private GradientEngine many;
     private boolean manyFirst;
 
@@ -57,12 +62,12 @@ public class SpeedupBenchmark {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Times {
-        public long oneThreadNanos;
+        public long baselineNanos;
         public long threadsNanos;
 
         @Setup(Level.Iteration)
         public void clear() {
-            oneThreadNanos = 0;
+            baselineNanos = 0;
             threadsNanos = 0;
         }
     }
@@ -70,13 +75,13 @@ public class SpeedupBenchmark {
     @Setup
     public void setUp() {
         problem = new RandomBatch(network, batch, model);
-        one = new ParallelEngine(1);
+        few = new ParallelEngine(baseline);
         many = new ParallelEngine(threads);
     }
 
     @TearDown
     public void tearDown() {
-        one.close();
+        few.close();
         many.close();
     }
 
@@ -86,9 +91,9 @@ public class SpeedupBenchmark {
         manyFirst = !manyFirst;
         if (manyFirst) {
             times.threadsNanos += timed(many);
-            times.oneThreadNanos += timed(one);
+            times.baselineNanos += timed(few);
         } else {
-            times.oneThreadNanos += timed(one);
+            times.baselineNanos += timed(few);
             times.threadsNanos += timed(many);
         }
         return problem.sum;

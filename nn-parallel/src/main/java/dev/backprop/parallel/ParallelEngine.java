@@ -17,6 +17,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,6 +47,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParallelEngine implements GradientEngine {
     private static final int SPINS_BEFORE_YIELD = 100;
+    /** Slices of the weight conversion per thread that takes part. */
+    private static final int SLICES_PER_THREAD = 4;
+    /** Pieces of the root's addition, taken by the caller and by a worker that finished a child beside it. */
+    private static final int ADD_PIECES = 8;
+    /** The low half of {@link #additions} while no piece may be taken. */
+    private static final long NOT_OPEN = Integer.MAX_VALUE;
     /** How long the caller waits for the other threads' chunks without parking. */
     private static final long SPIN_NANOS = 200_000;
     /** The workers besides the calling thread; null for one thread, when the caller does everything. */
@@ -78,6 +85,11 @@ public final class ParallelEngine implements GradientEngine {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
     private ChunkListener listener;
+    // The root's addition: the call's number in the high half, the next piece to take in the low half (NOT_OPEN
+    // until both children are complete), so a worker still finishing an earlier call can never take a piece.
+    private final AtomicLong additions = new AtomicLong(NOT_OPEN);
+    private final AtomicInteger piecesDone = new AtomicInteger();
+    private int call;
 
     // The call in progress; written before the tree runs, read by the workers (the pool's submission and
     // the task's completion order these accesses).
@@ -89,6 +101,8 @@ public final class ParallelEngine implements GradientEngine {
     private int chunkSize;
     private double[] outputs;
     private int outputsAt;
+    private GradientSum into;
+    private boolean replace;
 
     /** An engine with its own pool of {@code threads} threads, default chunking and block size. */
     public ParallelEngine(int threads) {
@@ -252,14 +266,21 @@ public final class ParallelEngine implements GradientEngine {
         }
         Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
         root.reset();
-        // The weights are converted to float32 by the threads that take part, a slice each, before any chunk
-        // starts (ensureLoaded): done by the caller alone it was a tenth of a one-thread call at batch 256.
-        this.slices = Math.min(threads, chunks);
+        // The weights are converted to float32 by the threads that take part before any chunk starts
+        // (ensureLoaded): done by the caller alone it was a tenth of a one-thread call at batch 256. There are
+        // a few slices per thread, taken as they come, so that the caller loads more of them while a worker
+        // is still waking up, instead of waiting for the worker's one slice.
+        this.slices = threads == 1 ? 1 : Math.min(threads, chunks) * SLICES_PER_THREAD;
         this.callerShare = (chunks + threads - 1) / threads;
         nextSlice.set(0);
         slicesDone.set(0);
         this.cancelled = false;
         this.failure.set(null);
+        this.into = into;
+        this.replace = replace;
+        this.call++;
+        additions.set((long) call << 32 | NOT_OPEN);
+        piecesDone.set(0);
         this.waiter = Thread.currentThread();
         this.done = false;
         boolean interrupted = false;
@@ -287,11 +308,24 @@ public final class ParallelEngine implements GradientEngine {
             // the tree is reused by the next call, so wait for that mark too.
             awaitDone(root);
             interrupted |= Thread.interrupted();
+            if (!interrupted && into != null && failure.get() == null) {
+                addPieces(call, root);
+                for (int spins = 0; piecesDone.get() < ADD_PIECES; spins++) {
+                    pause(spins); // a worker's last piece, a few microseconds
+                }
+            }
         } finally {
+            // No piece may be taken after the call; wait for those taken (none unless it failed in between)
+            long before = additions.getAndSet((long) call << 32 | NOT_OPEN);
+            long taken = (before & 0xFFFF_FFFFL) == NOT_OPEN ? 0 : Math.min(ADD_PIECES, before & 0xFFFF_FFFFL);
+            for (int spins = 0; piecesDone.get() < taken; spins++) {
+                pause(spins);
+            }
             this.params = null;
             this.data = null;
             this.outputs = null;
             this.waiter = null;
+            this.into = null;
         }
         Throwable failed = failure.get();
         if (interrupted || failed != null) {
@@ -303,33 +337,53 @@ public final class ParallelEngine implements GradientEngine {
             throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
         }
         if (into != null) {
-            addSumOf(into, replace, root.left.result, root.right.result);
+            GradientSum left = root.left.result;
+            GradientSum right = root.right.result;
+            if (replace) {
+                into.setTotals(left.count() + right.count(), 0.0 + (left.lossSum() + right.lossSum()));
+            } else {
+                into.addExamples(left.count() + right.count(), left.lossSum() + right.lossSum());
+            }
             root.release();
         }
     }
 
     /**
-     * {@code into} += left + right, in one pass: the root of the tree is not merged by its completion, so
-     * that the caller's sum gets left + right without the pass that would first write it into left. The
-     * same additions in the same order as left.merge(right) and then into.merge(left), so the same bits.
-     * With {@code replace}, into = 0.0 + (left + right): the bits of a reset sum's merge, without reading it.
+     * Takes pieces of the root's addition of call number {@code call} while there are any, and adds each.
+     * Takes none when the addition is not open, or belongs to another call.
      */
-    private static void addSumOf(GradientSum into, boolean replace, GradientSum left, GradientSum right) {
-        double[] sum = into.deltaSum();
-        double[] l = left.deltaSum();
-        double[] r = right.deltaSum();
-        long count = left.count() + right.count();
-        double loss = left.lossSum() + right.lossSum();
+    private void addPieces(int call, Node root) {
+        for (long next = additions.get(); ; next = additions.get()) {
+            long piece = next & 0xFFFF_FFFFL;
+            if ((int) (next >>> 32) != call || piece >= ADD_PIECES) {
+                return;
+            }
+            if (additions.compareAndSet(next, next + 1)) {
+                double[] sum = into.deltaSum();
+                int start = (int) ((long) sum.length * piece / ADD_PIECES);
+                int end = (int) ((long) sum.length * (piece + 1) / ADD_PIECES);
+                addSumOf(sum, replace, root.left.result.deltaSum(), root.right.result.deltaSum(), start, end);
+                piecesDone.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * {@code sum} += l + r over [start, end), in one pass: the root of the tree is not merged by its
+     * completion, so that the caller's sum gets left + right without the pass that would first write it into
+     * left. The same additions in the same order as left.merge(right) and then into.merge(left), so the same
+     * bits, however the range is cut into pieces. With {@code replace}, sum = 0.0 + (l + r): the bits of a
+     * reset sum's merge, without reading it.
+     */
+    private static void addSumOf(double[] sum, boolean replace, double[] l, double[] r, int start, int end) {
         if (replace) {
-            for (int i = 0; i < sum.length; i++) {
+            for (int i = start; i < end; i++) {
                 sum[i] = 0.0 + (l[i] + r[i]);
             }
-            into.setTotals(count, 0.0 + loss);
         } else {
-            for (int i = 0; i < sum.length; i++) {
+            for (int i = start; i < end; i++) {
                 sum[i] += l[i] + r[i];
             }
-            into.addExamples(count, loss);
         }
     }
 
@@ -395,7 +449,8 @@ public final class ParallelEngine implements GradientEngine {
      * A node of the reduction tree over chunks [lo, hi), built once per chunk count. A node completes when
      * both children have; its {@link #onCompletion} adds the right child's sum into the left's, so the
      * order of additions is the tree's, whichever worker finishes last. No worker ever blocks on a join.
-     * The root leaves its children's sums to the caller, who adds both into its own sum in one pass.
+     * The root leaves its children's sums to the caller, who adds both into its own sum in one pass, in
+     * pieces shared with a worker that computed one of the two.
      */
     private final class Node extends CountedCompleter<Void> {
         private static final long serialVersionUID = 1L;
@@ -453,7 +508,25 @@ public final class ParallelEngine implements GradientEngine {
                 return;
             }
             leaf();
+            int number = call; // read before the completion, after which the caller may begin another call
+            boolean rootChild = getCompleter() != null && getCompleter().getCompleter() == null;
             tryComplete();
+            if (rootChild && Thread.currentThread() != waiter && into != null) {
+                helpAdd(number, (Node) getCompleter());
+            }
+        }
+
+        /**
+         * A worker that has computed a child of the root waits a little for the other child, then takes pieces
+         * of the root's addition beside the caller: at two chunks (a batch of 256) the addition was a serial
+         * tenth of a 2-thread call, with this worker idle.
+         */
+        private void helpAdd(int number, Node root) {
+            long until = System.nanoTime() + SPIN_NANOS;
+            for (int spins = 0; !done && System.nanoTime() < until; spins++) {
+                pause(spins);
+            }
+            addPieces(number, root);
         }
 
         @Override
@@ -485,6 +558,9 @@ public final class ParallelEngine implements GradientEngine {
         }
 
         private void finish() {
+            if (into != null && failure.get() == null && !cancelled) {
+                additions.set((long) call << 32); // both children are complete: the pieces may be taken
+            }
             done = true;
             LockSupport.unpark(waiter);
         }

@@ -39,9 +39,10 @@ public final class FloatWeights {
     }
 
     /**
-     * Part {@code part} of {@code parts} of {@link #load(Parameters)}: the rows [part·R/parts,
-     * (part+1)·R/parts) of every matrix of R rows, in both forms. The parts write disjoint elements, so
-     * several threads may each load one at the same time; the result does not depend on how it was split.
+     * Part {@code part} of {@code parts} of {@link #load(Parameters)}: the strips of rows [part·S/parts,
+     * (part+1)·S/parts) of every matrix of S strips of {@value Panels#WIDTH} rows, in both forms (some parts
+     * may be empty). The parts write disjoint elements, so several threads may each load one at the same
+     * time; the result does not depend on how it was split.
      */
     public void load(Parameters params, int part, int parts) {
         if (!params.network().equals(network)) {
@@ -52,8 +53,10 @@ public final class FloatWeights {
             int rows = network.weightRows(w);
             int cols = network.weightColumns(w);
             int base = network.weightOffset(w);
-            int first = (int) ((long) rows * part / parts);
-            int last = (int) ((long) rows * (part + 1) / parts);
+            // Cut at whole strips of Wᵀ: two threads writing the rows of one strip would share its cache lines
+            int strips = (rows + Panels.WIDTH - 1) / Panels.WIDTH;
+            int first = Math.min(rows, (int) ((long) strips * part / parts) * Panels.WIDTH);
+            int last = Math.min(rows, (int) ((long) strips * (part + 1) / parts) * Panels.WIDTH);
             if (Panels.narrow(rows)) {
                 // Wᵀ of a narrow layer is kept column by column, which is W as stored
                 for (int i = base + first * cols; i < base + last * cols; i++) {
