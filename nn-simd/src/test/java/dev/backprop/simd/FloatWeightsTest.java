@@ -57,4 +57,24 @@ class FloatWeightsTest {
         assertArrayEquals(whole.forward, split.forward);
         assertArrayEquals(whole.backward, split.backward);
     }
+
+    @ParameterizedTest(name = "part {0} of 7")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
+    void aPartLoadsWholeStripsOfWTransposedSoThatNoTwoThreadsShareOne(int part) {
+        Network network = Network.of(785, 130, 50, 10);
+        Parameters params = Parameters.initialize(network, Initializer.xavier(), 5);
+        FloatWeights weights = new FloatWeights(network);
+        weights.load(params, part, 7);
+        for (int w = 0; w < network.weightMatrices(); w++) {
+            int rows = network.weightRows(w);
+            int cols = network.weightColumns(w);
+            int base = network.weightOffset(w);
+            for (int r = 0; r < rows; r++) {
+                int first = r - r % Panels.WIDTH; // the strip's first row
+                boolean loaded = weights.forward[base + Panels.index(cols, rows, 0, r)] != 0f;
+                boolean firstLoaded = weights.forward[base + Panels.index(cols, rows, 0, first)] != 0f;
+                assertEquals(firstLoaded, loaded, "W" + w + " row " + r + " against row " + first + " of its strip");
+            }
+        }
+    }
 }
