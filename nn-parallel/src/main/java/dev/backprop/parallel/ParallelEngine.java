@@ -38,7 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Calls from several application threads on one engine queue (one call runs at a time, on all the
  * pool's threads). To run calls side by side, give each application thread its own engine; engines can
- * share one pool.
+ * share one pool. A worker that computed one of the root's two children waits up to 200 µs for the other, to
+ * share the root's addition with the caller; on a shared pool that is the longest it is held back from
+ * other engines' work.
  *
  * <p>A worker that throws stops the call: chunks not yet started are skipped, the caller gets a
  * {@link ChunkFailedException} naming the chunk, and the engine is usable for the next call. A caller
