@@ -317,7 +317,8 @@ public final class ParallelEngine implements GradientEngine {
                 }
             }
         } finally {
-            // No piece may be taken after the call; wait for those taken (none unless it failed in between)
+            // No piece may be taken after the call. On success every piece is done already; after a failure or
+            // an interrupt, wait for any piece a worker took before the addition was closed.
             long before = additions.getAndSet((long) call << 32 | NOT_OPEN);
             long taken = (before & 0xFFFF_FFFFL) == NOT_OPEN ? 0 : Math.min(ADD_PIECES, before & 0xFFFF_FFFFL);
             for (int spins = 0; piecesDone.get() < taken; spins++) {

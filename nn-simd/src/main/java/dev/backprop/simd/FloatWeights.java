@@ -70,30 +70,27 @@ public final class FloatWeights {
             // fill them: in a 1024-wide layer a float written into each full-width row of Wᵀ in turn missed
             // the L1 cache every time (6.8 ms for 784-1024-1024-10 with a separate transposition, 3.9 ms row
             // by row, 2.9 ms a strip at a time reading 48 rows at once, 2.2 ms in tiles of 16 rows).
-            for (int r0 = first; r0 < last; ) {
-                int j0 = r0 - r0 % Panels.WIDTH;
-                int r1 = Math.min(last, j0 + Panels.WIDTH);
-                transposedRows(values, r0, r1, rows, cols, base);
-                rows(values, w, r0, r1, rows, cols, base);
-                r0 = r1;
+            for (int j0 = first; j0 < last; j0 += Panels.WIDTH) {
+                int j1 = Math.min(last, j0 + Panels.WIDTH);
+                strip(values, j0, j1, rows, cols, base);
+                rows(values, w, j0, j1, rows, cols, base);
             }
         }
     }
 
     /**
-     * Rows [r0, r1) of W, all in one strip of Wᵀ (k = cols, n = rows), as its columns: {@value #TILE} rows
-     * at a time, each read along a run of k while its floats go into every row of the strip's block in turn.
+     * Rows [j0, j1) of W, the strip of Wᵀ (k = cols, n = rows) that starts at column j0, as its columns:
+     * {@value #TILE} rows at a time, each read along a run of k while its floats go into every row of the strip's block in turn.
      * Reading all the strip's 48 rows at once (one float of each per row of Wᵀ) was a third slower on
      * 784-1024-1024-10: 48 streams of doubles far apart are more than the prefetchers follow.
      */
-    private void transposedRows(double[] values, int r0, int r1, int rows, int cols, int base) {
-        int j0 = r0 - r0 % Panels.WIDTH;
-        int width = Math.min(Panels.WIDTH, rows - j0);
+    private void strip(double[] values, int j0, int j1, int rows, int cols, int base) {
+        int width = j1 - j0;
         for (int p0 = 0; p0 < cols; p0 += Panels.KC) {
             int p1 = Math.min(cols, p0 + Panels.KC);
             int block = base + Panels.strip(cols, rows, p0, j0) - j0;
-            for (int t0 = r0; t0 < r1; t0 += TILE) {
-                int t1 = Math.min(r1, t0 + TILE);
+            for (int t0 = j0; t0 < j1; t0 += TILE) {
+                int t1 = Math.min(j1, t0 + TILE);
                 for (int p = p0, at = block; p < p1; p++, at += width) {
                     for (int r = t0, src = base + t0 * cols + p; r < t1; r++, src += cols) {
                         forward[at + r] = (float) values[src];
