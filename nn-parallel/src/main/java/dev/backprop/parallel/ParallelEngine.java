@@ -8,8 +8,6 @@ import dev.backprop.core.Shapes;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.simd.FloatWeights;
 import dev.backprop.simd.SimdEngine;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountedCompleter;
 import java.util.concurrent.ForkJoinPool;
@@ -66,14 +64,12 @@ public final class ParallelEngine implements GradientEngine {
 
     private final Stack<SimdEngine> engines = new Stack<>();
     private final Stack<GradientSum> sums = new Stack<>();
-    private final Map<Integer, Node> trees = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Node> eldest) {
-            return size() > 8;
-        }
-    };
+    // The reduction trees of the last few chunk counts, kept because a tree is a few objects per chunk. Keyed by
+    // a plain int, not a map's Integer: a count above 127 would be boxed on every call.
+    private static final int TREES = 8;
+    private final int[] treeChunks = new int[TREES];
+    private final Node[] trees = new Node[TREES];
+    private final long[] treeUsed = new long[TREES];
 
     private Network network;
     private FloatWeights weights;
@@ -217,6 +213,24 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /** Test hook: called by each worker before its chunk. */
+    /** The reduction tree over {@code chunks} chunks, made once and reused; the least recently used goes. */
+    private Node tree(int chunks) {
+        int oldest = 0;
+        for (int i = 0; i < TREES; i++) {
+            if (trees[i] != null && treeChunks[i] == chunks) {
+                treeUsed[i] = call;
+                return trees[i];
+            }
+            if (trees[i] == null || treeUsed[i] < treeUsed[oldest] && trees[oldest] != null) {
+                oldest = i;
+            }
+        }
+        treeChunks[oldest] = chunks;
+        trees[oldest] = new Node(null, 0, chunks);
+        treeUsed[oldest] = call;
+        return trees[oldest];
+    }
+
     interface ChunkListener {
         void beforeChunk(int chunk);
     }
@@ -266,7 +280,7 @@ public final class ParallelEngine implements GradientEngine {
             }
             return;
         }
-        Node root = trees.computeIfAbsent(chunks, n -> new Node(null, 0, n));
+        Node root = tree(chunks);
         root.reset();
         // The weights are converted to float32 by the threads that take part before any chunk starts
         // (ensureLoaded): done by the caller alone it was a tenth of a one-thread call at batch 256. There are

@@ -13,10 +13,12 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.testing.Allocations;
 import dev.backprop.core.testing.RandomProblems;
 import dev.backprop.core.train.Optimizer;
 import dev.backprop.core.train.Trainer;
 import dev.backprop.simd.SimdEngine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -205,6 +207,23 @@ class ParallelEngineTest {
             engine.predict(p, data, 0, 61, actual);
         }
         assertArrayEquals(expected, actual, 0.0);
+    }
+
+    @Test
+    void aCallInTheSteadyStateAllocatesNothing() {
+        Network network = RandomProblems.network(new int[] {40, 33, 7}, Activation.SIGMOID, Activation.SIGMOID, true);
+        Parameters p = RandomProblems.parameters(network, 0.3, 5);
+        DataSet data = RandomProblems.data(network, 300, 6, false);
+        Chunking manyChunks = new Chunking(2, 200); // 150 chunks: a count a map would box on every call
+        GradientSum sum = GradientSum.zeros(network);
+        double[] outputs = new double[300 * 7];
+        Duration warmUp = Duration.ofSeconds(60); // for the JIT to compile the kernels: until then vectors are boxed
+        try (ParallelEngine engine = new ParallelEngine(2, manyChunks, 8)) {
+            assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.compute(p, data, 0, 300, sum),
+                    "nn-parallel-", 0, warmUp), "bytes allocated by a gradient call, on the caller and the pool");
+            assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.predict(p, data, 0, 300, outputs),
+                    "nn-parallel-", 0, warmUp), "bytes allocated by a prediction, on the caller and the pool");
+        }
     }
 
     @Test

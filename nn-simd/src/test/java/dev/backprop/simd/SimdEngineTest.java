@@ -10,7 +10,9 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.testing.Allocations;
 import dev.backprop.core.testing.RandomProblems;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -31,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SimdEngineTest {
     private static final double GRADIENT_TOLERANCE = 1e-4;
     private static final double LOSS_TOLERANCE = 1e-5;
+    /** Long enough for the JIT to compile the kernels, after which the Vector API stops boxing vectors. */
+    private static final Duration WARM_UP = Duration.ofSeconds(60);
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -81,6 +85,22 @@ class SimdEngineTest {
         assertClose(whole, parts, "split");
         GradientSum again = engine.accumulate(p, data);
         assertArrayEquals(whole.deltaSum(), again.deltaSum(), 0.0, "the same call twice gives the same bits");
+    }
+
+    @Test
+    void aCallInTheSteadyStateAllocatesNothing() {
+        Network network = RandomProblems.network(new int[] {40, 33, 7}, Activation.SIGMOID, Activation.SIGMOID, true);
+        Parameters p = RandomProblems.parameters(network, 0.3, 5);
+        DataSet data = RandomProblems.data(network, 70, 6, false);
+        GradientSum sum = GradientSum.zeros(network);
+        double[] outputs = new double[70 * 7];
+        SimdEngine engine = new SimdEngine(16);
+        assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.compute(p, data, 0, 70, sum), 0, WARM_UP),
+                "bytes allocated by a gradient call");
+        assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.accumulate(p, data, 0, 70, sum), 0, WARM_UP),
+                "bytes allocated by an accumulating call");
+        assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.predict(p, data, 0, 70, outputs), 0, WARM_UP),
+                "bytes allocated by a prediction");
     }
 
     @Test
