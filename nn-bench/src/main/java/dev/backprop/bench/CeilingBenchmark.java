@@ -1,0 +1,148 @@
+package dev.backprop.bench;
+
+import dev.backprop.core.GradientSum;
+import dev.backprop.simd.SimdEngine;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What two threads can do on this machine at best, the ceiling for the parallel engine's speedup: one SIMD
+ * engine over the whole batch, timed in alternation with two SIMD engines that each take half of it on
+ * two threads, with nothing shared and nothing added up afterwards. The parallel engine's own speedup
+ * ({@link SpeedupBenchmark}) falls short of 2 by this ceiling's shortfall (caches, memory and the host's
+ * scheduling of the two vCPUs) and by its own costs: chunking, the reduction, the pool's wake-up.
+ *
+ * <p>The second half runs on a thread of this benchmark's own, woken as the pool's workers are: a short
+ * spin, then a park. The secondary results {@code oneNanos} and {@code halvesNanos} are the summed times
+ * per iteration; the ceiling is their ratio. The primary score counts the pairs.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class CeilingBenchmark {
+    private static final long SPIN_NANOS = 200_000; // as the parallel engine waits
+
+    @Param({"784-256-128-10"})
+    public String network;
+
+    @Param({"256"})
+    public int batch;
+
+    @Param({"sigmoid-sse"})
+    public String model;
+
+    private RandomBatch problem;
+    private final SimdEngine one = new SimdEngine();
+    private final SimdEngine first = new SimdEngine();
+    private final SimdEngine second = new SimdEngine();
+    private GradientSum secondSum;
+    private Thread helper;
+    private volatile Thread caller;
+    private volatile int started;
+    private volatile int finished;
+    private volatile boolean stopped;
+    private boolean halvesFirst;
+
+    /** The summed times of the two ways in one iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Times {
+        public long oneNanos;
+        public long halvesNanos;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            oneNanos = 0;
+            halvesNanos = 0;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        problem = new RandomBatch(network, batch, model);
+        secondSum = GradientSum.zeros(problem.network);
+        helper = new Thread(this::secondHalves, "nn-bench-ceiling");
+        helper.setDaemon(true);
+        helper.start();
+    }
+
+    @TearDown
+    public void tearDown() throws InterruptedException {
+        stopped = true;
+        LockSupport.unpark(helper);
+        helper.join();
+    }
+
+    @Benchmark
+    public GradientSum pair(Times times) {
+        halvesFirst = !halvesFirst; // either order half the time, as in SpeedupBenchmark
+        if (halvesFirst) {
+            times.halvesNanos += halves();
+            times.oneNanos += one();
+        } else {
+            times.oneNanos += one();
+            times.halvesNanos += halves();
+        }
+        return problem.sum;
+    }
+
+    private long one() {
+        long start = System.nanoTime();
+        one.compute(problem.params, problem.data, 0, problem.data.size(), problem.sum);
+        return System.nanoTime() - start;
+    }
+
+    private long halves() {
+        long start = System.nanoTime();
+        caller = Thread.currentThread();
+        int call = started + 1;
+        started = call;
+        LockSupport.unpark(helper);
+        first.compute(problem.params, problem.data, 0, problem.data.size() / 2, problem.sum);
+        await(() -> finished == call);
+        return System.nanoTime() - start;
+    }
+
+    private void secondHalves() {
+        int done = 0;
+        while (true) {
+            int seen = done;
+            await(() -> stopped || started != seen);
+            if (stopped) {
+                return;
+            }
+            done = started;
+            second.compute(problem.params, problem.data, problem.data.size() / 2, problem.data.size(), secondSum);
+            finished = done;
+            LockSupport.unpark(caller);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) {
+        long parkAfter = System.nanoTime() + SPIN_NANOS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() < parkAfter) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+}
