@@ -4,11 +4,9 @@ import dev.backprop.core.GradientSum;
 import dev.backprop.simd.SimdEngine;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -27,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * scheduling of the two vCPUs) and by its own costs: chunking, the reduction, the pool's wake-up.
  *
  * <p>The second half runs on a thread of this benchmark's own, woken as the pool's workers are: a short
- * spin, then a park. The secondary results {@code oneNanos} and {@code halvesNanos} are the summed times
- * per iteration; the ceiling is their ratio. The primary score counts the pairs.
+ * spin, then a park. The secondary results are {@link SpeedupBenchmark}'s: {@code baselineNanos}, the summed
+ * times of the one engine per iteration, and {@code threadsNanos}, those of the two halves; the ceiling is
+ * their ratio. The primary score counts the pairs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,20 +59,6 @@ public class CeilingBenchmark {
     private volatile boolean stopped;
     private boolean halvesFirst;
 
-    /** The summed times of the two ways in one iteration. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Times {
-        public long oneNanos;
-        public long halvesNanos;
-
-        @Setup(Level.Iteration)
-        public void clear() {
-            oneNanos = 0;
-            halvesNanos = 0;
-        }
-    }
-
     @Setup
     public void setUp() {
         problem = new RandomBatch(network, batch, model);
@@ -91,14 +76,14 @@ public class CeilingBenchmark {
     }
 
     @Benchmark
-    public GradientSum pair(Times times) {
+    public GradientSum pair(SpeedupBenchmark.Times times) {
         halvesFirst = !halvesFirst; // either order half the time, as in SpeedupBenchmark
         if (halvesFirst) {
-            times.halvesNanos += halves();
-            times.oneNanos += one();
+            times.threadsNanos += halves();
+            times.baselineNanos += one();
         } else {
-            times.oneNanos += one();
-            times.halvesNanos += halves();
+            times.baselineNanos += one();
+            times.threadsNanos += halves();
         }
         return problem.sum;
     }
