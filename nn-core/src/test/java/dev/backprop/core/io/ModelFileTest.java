@@ -156,6 +156,9 @@ class ModelFileTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Model(model.parameters(), Map.of("\ude00", "x")));
         assertEquals("provenance key has an unpaired surrogate at index 0; it is not valid Unicode text", e.getMessage());
+        // Halves of one pair split between key and value: each half is refused, though joined they would be valid.
+        e = assertThrows(IllegalArgumentException.class, () -> new Model(model.parameters(), Map.of("k\ud83d", "\ude00")));
+        assertEquals("provenance key has an unpaired surrogate at index 1; it is not valid Unicode text", e.getMessage());
     }
 
     @Test
