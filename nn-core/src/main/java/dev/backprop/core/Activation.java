@@ -10,13 +10,17 @@ import java.util.stream.Collectors;
  * <p>{@link #SOFTMAX} is a function of the whole layer, not of one unit, so it has no scalar form; it is
  * only allowed on the output layer together with {@link Cost#CROSS_ENTROPY}, where δ^(L) = a − y needs no
  * g' at all.
+ *
+ * <p>e^x, tanh and ln are taken from {@link StrictMath}, whose results are specified bit for bit, rather than
+ * {@link Math}, whose intrinsics may differ in the last bit between CPUs and JVMs: the reference engine gives
+ * the same numbers on every machine.
  */
 public enum Activation {
     /** g(z) = 1 / (1 + e^−z), g' = a (1 − a). The sources' g and the default. */
     SIGMOID("sigmoid") {
         @Override
         public double apply(double z) {
-            return 1.0 / (1.0 + Math.exp(-z));
+            return 1.0 / (1.0 + StrictMath.exp(-z));
         }
 
         @Override
@@ -28,7 +32,7 @@ public enum Activation {
     TANH("tanh") {
         @Override
         public double apply(double z) {
-            return Math.tanh(z);
+            return StrictMath.tanh(z);
         }
 
         @Override
@@ -110,7 +114,7 @@ public enum Activation {
         }
         double sum = 0.0;
         for (int k = from; k < from + n; k++) {
-            a[k] = Math.exp(z[k] - max);
+            a[k] = StrictMath.exp(z[k] - max);
             sum += a[k];
         }
         for (int k = from; k < from + n; k++) {

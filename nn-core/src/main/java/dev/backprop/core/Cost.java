@@ -35,7 +35,7 @@ public enum Cost {
                 double e = a - targets[k];
                 j += 0.5 * e * e;
             } else if (targets[k] != 0.0) {
-                j -= targets[k] * Math.log(Math.max(a, Double.MIN_NORMAL));
+                j -= targets[k] * StrictMath.log(Math.max(a, Double.MIN_NORMAL));
             }
         }
         return j;

@@ -178,9 +178,9 @@ public final class ReferenceEngine implements GradientEngine {
                 }
                 double sumExp = 0.0;
                 for (int k = 1; k <= S[L]; k++) {
-                    sumExp += Math.exp(z[L][k] - max);
+                    sumExp += StrictMath.exp(z[L][k] - max);
                 }
-                double logSumExp = max + Math.log(sumExp);
+                double logSumExp = max + StrictMath.log(sumExp);
                 for (int k = 1; k <= S[L]; k++) {
                     cost -= y[k] * (z[L][k] - logSumExp);
                 }

@@ -11,6 +11,11 @@ import dev.backprop.core.Activation;
  * pass δ_below = δ·W (W as stored, bias column skipped by the offset), and Δ += δᵀ·A (δ read transposed
  * through its strides).
  *
+ * <p>Every sum is formed in an order that depends on the shapes alone, never on the vector width: each
+ * C(i, j) of a GEMM is an FMA chain from 0 in increasing p over each block of {@value Panels#KC} values of
+ * k, added onto C (or stored, for the first block of a fresh C) after the block; a dot product along k
+ * follows {@link FixedLanes}. So the scalar twin and the vector kernels at every width give the same bits.
+ *
  * <p>An instance may keep scratch space (the packed panel of the GEMM), so it serves one thread at a time.
  */
 public interface Kernels {
@@ -34,7 +39,8 @@ public interface Kernels {
      * are: nothing is packed per call. Each block × strip is an ordinary row-major matrix {@code width}
      * floats wide, so the default runs {@link #gemm} on each; the vector kernels read the strips directly.
      * The sums are formed in the same order as {@link #gemm} forms them, so both give the same bits,
-     * except that the vector kernels take a narrow B (see {@link Panels}) as dot products.
+     * except for a narrow B (see {@link Panels}), whose products are dot products along k in the order of
+     * {@link FixedLanes}; each implementation takes that case itself.
      */
     default void gemmPacked(int m, int n, int k,
             float[] a, int aOff, int aRowStride, int aColStride,
@@ -46,17 +52,7 @@ public interface Kernels {
             return;
         }
         if (Panels.narrow(n)) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    int ci = cOff + i * cRowStride + j;
-                    float sum = accumulate ? c[ci] : 0f;
-                    for (int p = 0; p < k; p++) {
-                        sum = Math.fma(a[aOff + i * aRowStride + p * aColStride], b[bOff + j * k + p], sum);
-                    }
-                    c[ci] = sum;
-                }
-            }
-            return;
+            throw new UnsupportedOperationException(name() + " takes a narrow B as dot products of its own");
         }
         for (int p0 = 0; p0 < k; p0 += Panels.KC) {
             int h = Math.min(Panels.KC, k - p0);

@@ -27,6 +27,8 @@ final class PanamaKernels implements Kernels {
     static final int MR = 4;
     static final int NR = 3 * L;
     static final int KC = Panels.KC;
+    /** Vectors that hold the logical lanes of a dot product: 1 at 512 bits, 2 at 256, 4 at 128. */
+    static final int V = FixedLanes.LANES / L;
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
@@ -43,8 +45,8 @@ final class PanamaKernels implements Kernels {
 
     /** The packed strip of B; one per instance, which is why an instance serves one thread. */
     private final float[] panel = new float[KC * NR];
-    /** The lanes of the dot products' sums, added in a fixed order. */
-    private final float[] lanes = new float[8 * L];
+    /** The lanes of a dot product's sum, added in the fixed order of {@link FixedLanes}. */
+    private final float[] lanes = new float[FixedLanes.LANES];
 
     PanamaKernels() {
     }
@@ -87,7 +89,7 @@ final class PanamaKernels implements Kernels {
             if (aCs == 1) {
                 dotColumns(m, n, k, a, aOff, aRs, b, bOff, c, cOff, cRs, accumulate);
             } else {
-                Kernels.super.gemmPacked(m, n, k, a, aOff, aRs, aCs, b, bOff, c, cOff, cRs, accumulate);
+                stridedDotColumns(m, n, k, a, aOff, aRs, aCs, b, bOff, c, cOff, cRs, accumulate);
             }
             return;
         }
@@ -146,99 +148,57 @@ final class PanamaKernels implements Kernels {
 
     /**
      * C = A·B for a B of few columns, kept column by column: each C(i, j) is a dot product along k of a
-     * row of A and a column of B, both consecutive, four rows by two columns at a time. The lanes are
-     * then added in a fixed order rather than by {@code reduceLanes}, whose order for floats is left
-     * unspecified and so could differ between interpreted and compiled code.
+     * row of A and a column of B, both consecutive, summed in the {@value FixedLanes#LANES} logical lanes of
+     * {@link FixedLanes} as {@link #V} vectors, whose lanes are then added in its fixed order rather than by
+     * {@code reduceLanes} (whose order for floats is unspecified, and would differ with the width). This is
+     * the output layer of a classifier, well under 1% of a gradient's products, so one C(i, j) at a time.
      */
     private void dotColumns(int m, int n, int k, float[] a, int aOff, int aRs, float[] b, int bOff,
             float[] c, int cOff, int cRs, boolean add) {
-        int kv = S.loopBound(k);
-        int i = 0;
-        for (; i + MR <= m; i += MR) {
-            int j = 0;
-            for (; j + 2 <= n; j += 2) {
-                dot4x2(i, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
-            }
-            for (; j < n; j++) {
-                for (int r = i; r < i + MR; r++) {
-                    dot1x1(r, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
-                }
-            }
-        }
-        for (; i < m; i++) {
+        int groups = FixedLanes.groups(k);
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * aRs;
             for (int j = 0; j < n; j++) {
-                dot1x1(i, j, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
+                int bj = bOff + j * k;
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+                FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                for (int p = 0; p < groups; p += FixedLanes.LANES) {
+                    s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s0);
+                    if (V > 1) {
+                        s1 = FloatVector.fromArray(S, a, ai + p + L).fma(FloatVector.fromArray(S, b, bj + p + L), s1);
+                    }
+                    if (V > 2) {
+                        s2 = FloatVector.fromArray(S, a, ai + p + 2 * L)
+                                .fma(FloatVector.fromArray(S, b, bj + p + 2 * L), s2);
+                        s3 = FloatVector.fromArray(S, a, ai + p + 3 * L)
+                                .fma(FloatVector.fromArray(S, b, bj + p + 3 * L), s3);
+                    }
+                }
+                s0.intoArray(lanes, 0);
+                if (V > 1) {
+                    s1.intoArray(lanes, L);
+                }
+                if (V > 2) {
+                    s2.intoArray(lanes, 2 * L);
+                    s3.intoArray(lanes, 3 * L);
+                }
+                float sum = FixedLanes.tail(a, ai, 1, b, bj, groups, k, FixedLanes.reduce(lanes, 0));
+                int ci = cOff + i * cRs + j;
+                c[ci] = add ? c[ci] + sum : sum;
             }
         }
     }
 
-    private void dot4x2(int i, int j, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
+    /** {@link #dotColumns} for an A read with a column stride: the scalar form of the same sums. */
+    private void stridedDotColumns(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
             float[] c, int cOff, int cRs, boolean add) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
-        int a0 = aOff + i * aRs;
-        int a1 = a0 + aRs;
-        int a2 = a1 + aRs;
-        int a3 = a2 + aRs;
-        int b0 = bOff + j * k;
-        int b1 = b0 + k;
-        for (int p = 0; p < kv; p += L) {
-            FloatVector x0 = FloatVector.fromArray(S, b, b0 + p);
-            FloatVector x1 = FloatVector.fromArray(S, b, b1 + p);
-            FloatVector y = FloatVector.fromArray(S, a, a0 + p);
-            s00 = y.fma(x0, s00);
-            s01 = y.fma(x1, s01);
-            y = FloatVector.fromArray(S, a, a1 + p);
-            s10 = y.fma(x0, s10);
-            s11 = y.fma(x1, s11);
-            y = FloatVector.fromArray(S, a, a2 + p);
-            s20 = y.fma(x0, s20);
-            s21 = y.fma(x1, s21);
-            y = FloatVector.fromArray(S, a, a3 + p);
-            s30 = y.fma(x0, s30);
-            s31 = y.fma(x1, s31);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = FixedLanes.dot(a, aOff + i * aRs, aCs, b, bOff + j * k, k, lanes);
+                int ci = cOff + i * cRs + j;
+                c[ci] = add ? c[ci] + sum : sum;
+            }
         }
-        s00.intoArray(lanes, 0);
-        s01.intoArray(lanes, L);
-        s10.intoArray(lanes, 2 * L);
-        s11.intoArray(lanes, 3 * L);
-        s20.intoArray(lanes, 4 * L);
-        s21.intoArray(lanes, 5 * L);
-        s30.intoArray(lanes, 6 * L);
-        s31.intoArray(lanes, 7 * L);
-        for (int slot = 0; slot < 8; slot++) {
-            finishDot(i + slot / 2, j + slot % 2, slot, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
-        }
-    }
-
-    private void dot1x1(int i, int j, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
-            float[] c, int cOff, int cRs, boolean add) {
-        FloatVector s = FloatVector.zero(S);
-        int ai = aOff + i * aRs;
-        int bj = bOff + j * k;
-        for (int p = 0; p < kv; p += L) {
-            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
-        }
-        s.intoArray(lanes, 0);
-        finishDot(i, j, 0, k, kv, a, aOff, aRs, b, bOff, c, cOff, cRs, add);
-    }
-
-    /** C(i, j) from the lanes in {@code slot}, in order, then the products past the last whole vector. */
-    private void finishDot(int i, int j, int slot, int k, int kv, float[] a, int aOff, int aRs, float[] b, int bOff,
-            float[] c, int cOff, int cRs, boolean add) {
-        float sum = 0f;
-        for (int l = slot * L; l < slot * L + L; l++) {
-            sum += lanes[l];
-        }
-        int ai = aOff + i * aRs;
-        int bj = bOff + j * k;
-        for (int p = kv; p < k; p++) {
-            sum = Math.fma(a[ai + p], b[bj + p], sum);
-        }
-        int ci = cOff + i * cRs + j;
-        c[ci] = add ? c[ci] + sum : sum;
     }
 
     /** Copies {@code rows} rows of NR floats, {@code stride} apart from {@code from}, into {@link #panel}. */
@@ -374,7 +334,9 @@ final class PanamaKernels implements Kernels {
 
     /**
      * Columns j0..n (fewer than one vector), four rows at a time with the sums in registers: four
-     * independent FMA chains instead of one chain through memory per column.
+     * independent FMA chains instead of one chain through memory per column. Each chain starts from 0 and
+     * is added onto C after the block, as a vector lane's would be, so a column has the same bits whether
+     * the width puts it in a vector or here.
      */
     private static void scalarColumns(int m, int j0, int n, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
             float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
@@ -383,10 +345,10 @@ final class PanamaKernels implements Kernels {
             int a0 = aOff + i * aRs;
             int c0 = cOff + i * cRs;
             for (int j = j0; j < n; j++) {
-                float s0 = add ? c[c0 + j] : 0f;
-                float s1 = add ? c[c0 + cRs + j] : 0f;
-                float s2 = add ? c[c0 + 2 * cRs + j] : 0f;
-                float s3 = add ? c[c0 + 3 * cRs + j] : 0f;
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
                 for (int p = p0; p < p1; p++) {
                     float bpj = b[bOff + p * bRs + j];
                     int ap = a0 + p * aCs;
@@ -395,23 +357,27 @@ final class PanamaKernels implements Kernels {
                     s2 = Math.fma(a[ap + 2 * aRs], bpj, s2);
                     s3 = Math.fma(a[ap + 3 * aRs], bpj, s3);
                 }
-                c[c0 + j] = s0;
-                c[c0 + cRs + j] = s1;
-                c[c0 + 2 * cRs + j] = s2;
-                c[c0 + 3 * cRs + j] = s3;
+                store(c, c0 + j, s0, add);
+                store(c, c0 + cRs + j, s1, add);
+                store(c, c0 + 2 * cRs + j, s2, add);
+                store(c, c0 + 3 * cRs + j, s3, add);
             }
         }
         for (; i < m; i++) {
             int ai = aOff + i * aRs;
             int ci = cOff + i * cRs;
             for (int j = j0; j < n; j++) {
-                float sum = add ? c[ci + j] : 0f;
+                float sum = 0f;
                 for (int p = p0; p < p1; p++) {
                     sum = Math.fma(a[ai + p * aCs], b[bOff + p * bRs + j], sum);
                 }
-                c[ci + j] = sum;
+                store(c, ci + j, sum, add);
             }
         }
+    }
+
+    private static void store(float[] c, int at, float sum, boolean add) {
+        c[at] = add ? c[at] + sum : sum;
     }
 
     @Override

@@ -64,19 +64,22 @@ public final class VectorSupport {
      */
     public static Kernels kernels() {
         if (!selection().vectorized()) {
-            return ScalarKernels.INSTANCE;
+            return new ScalarKernels();
         }
         try {
             return new PanamaKernels();
         } catch (LinkageError e) {
             LOG.warn("nn-simd: the Vector API kernels failed to load ({}); using the scalar twin", e.toString());
-            return ScalarKernels.INSTANCE;
+            return new ScalarKernels();
         }
     }
 
-    /** The scalar twin, whatever the selection: for tests that compare both in one JVM. */
+    /**
+     * New scalar kernels, whatever the selection: the twin that gives the vector kernels' bits, for tests and
+     * benchmarks that compare both in one JVM. Like {@link #kernels()}, one instance per thread.
+     */
     public static Kernels scalarKernels() {
-        return ScalarKernels.INSTANCE;
+        return new ScalarKernels();
     }
 
     /** The decision itself, without caching or logging, for tests. */

@@ -22,11 +22,19 @@ class KernelsTest {
         return Stream.of(VectorSupport.kernels(), VectorSupport.scalarKernels()).distinct();
     }
 
+    static final int[][] SHAPES = {
+        {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1}, {1, 17, 1}, {17, 1, 33}, {3, 17, 33}, {4, 48, 7},
+        {5, 49, 300}, {33, 207, 17}, {64, 96, 513}, {7, 785, 3}, {13, 100, 257}, {9, 50, 1100},
+    };
+
+    /** n across strip edges (47, 48, 49, 97), k across block edges (511, 512, 513, 1025). */
+    static final int[][] PACKED_SHAPES = {
+        {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1}, {4, 47, 7}, {5, 48, 511}, {9, 49, 512}, {3, 97, 513},
+        {13, 10, 1025}, {6, 130, 33}, {7, 15, 40}, {5, 16, 40}, {9, 3, 17}, {2, 1, 0}, {3, 10, 129},
+    };
+
     static Stream<Arguments> shapes() {
-        int[][] mnk = {
-            {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1}, {1, 17, 1}, {17, 1, 33}, {3, 17, 33}, {4, 48, 7},
-            {5, 49, 300}, {33, 207, 17}, {64, 96, 513}, {7, 785, 3}, {13, 100, 257},
-        };
+        int[][] mnk = SHAPES;
         return kernels().flatMap(k -> Stream.of(mnk).flatMap(s -> Stream.of(
                 Arguments.of(k, s[0], s[1], s[2], false, false),
                 Arguments.of(k, s[0], s[1], s[2], true, true))));
@@ -70,11 +78,7 @@ class KernelsTest {
     }
 
     static Stream<Arguments> packedShapes() {
-        // n across strip edges (47, 48, 49, 97), k across block edges (511, 512, 513, 1025)
-        int[][] mnk = {
-            {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1}, {4, 47, 7}, {5, 48, 511}, {9, 49, 512}, {3, 97, 513},
-            {13, 10, 1025}, {6, 130, 33}, {7, 15, 40}, {5, 16, 40}, {9, 3, 17}, {2, 1, 0},
-        };
+        int[][] mnk = PACKED_SHAPES;
         return kernels().flatMap(k -> Stream.of(mnk).flatMap(s -> Stream.of(
                 Arguments.of(k, s[0], s[1], s[2], false, false),
                 Arguments.of(k, s[0], s[1], s[2], true, true))));
@@ -83,8 +87,9 @@ class KernelsTest {
     /**
      * The packed GEMM gives the same bits as the plain one on the same B laid out row-major: both form
      * every sum in the same order (which the plain one is checked against the triple loop for above).
-     * A narrow B is the exception on the vector kernels, which take it as dot products along k: those
-     * are checked against the triple loop here.
+     * A narrow B is the exception, taken as dot products along k in the order of {@link FixedLanes}:
+     * those are checked against the plain GEMM within rounding here, and against the scalar twin bit for
+     * bit below.
      */
     @ParameterizedTest(name = "{0} m={1} n={2} k={3} transposedA={4} accumulate={5}")
     @MethodSource("packedShapes")
@@ -106,13 +111,87 @@ class KernelsTest {
         float[] fromPanels = plain.clone();
         kernels.gemm(m, n, k, a, 1, aRs, aCs, b, 0, n, plain, 2, n + 1, accumulate);
         kernels.gemmPacked(m, n, k, a, 1, aRs, aCs, packed, bOff, fromPanels, 2, n + 1, accumulate);
-        if (Panels.narrow(n) && kernels != VectorSupport.scalarKernels()) {
+        if (Panels.narrow(n)) {
             for (int i = 0; i < plain.length; i++) {
                 assertEquals(plain[i], fromPanels[i], 2e-6 * (k + 1), kernels.name() + ": c[" + i + "]");
             }
         } else {
             assertEquals(java.util.Arrays.toString(plain), java.util.Arrays.toString(fromPanels), kernels.name());
         }
+    }
+
+    static Stream<Arguments> everyShape() {
+        return Stream.concat(Stream.of(SHAPES), Stream.of(PACKED_SHAPES)).flatMap(s -> Stream.of(
+                Arguments.of(s[0], s[1], s[2], false, false), Arguments.of(s[0], s[1], s[2], true, true),
+                Arguments.of(s[0], s[1], s[2], false, true)));
+    }
+
+    /**
+     * The vector kernels at this JVM's width and the scalar twin form every sum in the same order, so they
+     * give the same bits: plain and packed, strided and not, across the block and strip edges and with
+     * narrow B's dot products. (The Surefire runs at every forced width make this hold for every width.)
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transposedA={3} accumulate={4}")
+    @MethodSource("everyShape")
+    void vectorKernelsGiveTheBitsOfTheScalarTwin(int m, int n, int k, boolean transposedA, boolean accumulate) {
+        Kernels vector = VectorSupport.kernels();
+        Kernels scalar = VectorSupport.scalarKernels();
+        SeededRandom r = new SeededRandom(m * 131L + n * 17L + k + (accumulate ? 7 : 0));
+        int aRs = transposedA ? 1 : k + 1;
+        int aCs = transposedA ? m + 2 : 1;
+        float[] a = random(r, 1 + Math.max(m, 1) * (k + 2) * (m + 2));
+        float[] b = random(r, Math.max(k, 1) * (n + 2));
+        float[] packed = new float[3 + k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                packed[3 + Panels.index(k, n, p, j)] = b[p * (n + 2) + j];
+            }
+        }
+        float[] c = random(r, 2 + Math.max(m, 1) * (n + 1) + 2);
+        float[] fromVector = c.clone();
+        float[] fromScalar = c.clone();
+        vector.gemm(m, n, k, a, 1, aRs, aCs, b, 0, n + 2, fromVector, 2, n + 1, accumulate);
+        scalar.gemm(m, n, k, a, 1, aRs, aCs, b, 0, n + 2, fromScalar, 2, n + 1, accumulate);
+        assertEquals(bits(fromScalar), bits(fromVector), vector.name() + " gemm");
+        fromVector = c.clone();
+        fromScalar = c.clone();
+        vector.gemmPacked(m, n, k, a, 1, aRs, aCs, packed, 3, fromVector, 2, n + 1, accumulate);
+        scalar.gemmPacked(m, n, k, a, 1, aRs, aCs, packed, 3, fromScalar, 2, n + 1, accumulate);
+        assertEquals(bits(fromScalar), bits(fromVector), vector.name() + " gemmPacked");
+    }
+
+    @org.junit.jupiter.api.Test
+    void dotProductsSumInSixteenLogicalLanesWhateverTheWidth() {
+        // 40 terms: lanes 0..15 get p and p + 16, then the halving, then p = 32..39 one at a time
+        SeededRandom r = new SeededRandom(40);
+        float[] a = random(r, 40);
+        float[] b = random(r, 40);
+        float[] lane = new float[16];
+        for (int p = 0; p < 32; p++) {
+            lane[p % 16] = Math.fma(a[p], b[p], lane[p % 16]);
+        }
+        for (int half = 8; half >= 1; half /= 2) {
+            for (int l = 0; l < half; l++) {
+                lane[l] = lane[l] + lane[l + half];
+            }
+        }
+        float expected = lane[0];
+        for (int p = 32; p < 40; p++) {
+            expected = Math.fma(a[p], b[p], expected);
+        }
+        float[] c = new float[1];
+        // B of one column (narrow, kept column by column, which for one column is the column itself)
+        VectorSupport.kernels().gemmPacked(1, 1, 40, a, 0, 40, 1, b, 0, c, 0, 1, false);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(c[0]),
+                VectorSupport.kernels().name() + ": " + expected + " against " + c[0]);
+    }
+
+    private static String bits(float[] x) {
+        StringBuilder s = new StringBuilder();
+        for (float v : x) {
+            s.append(Integer.toHexString(Float.floatToRawIntBits(v))).append(' ');
+        }
+        return s.toString();
     }
 
     @org.junit.jupiter.api.Test
