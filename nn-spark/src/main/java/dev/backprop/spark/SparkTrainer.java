@@ -4,13 +4,18 @@ import dev.backprop.core.GradientSum;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.train.LearningRateSchedule;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.core.train.StepGradient;
+import dev.backprop.core.train.Trainer;
+import dev.backprop.core.train.Trainer.TrainingSummary;
+import dev.backprop.core.train.TrainingListener;
+import dev.backprop.core.train.TrainingPosition;
 import java.util.function.IntConsumer;
 
 /**
- * Gradient descent on a {@link SparkDataSet}: each step one {@link SparkGradient} (the whole set, or a sample
- * of {@code batch} examples drawn per partition), then D = Δ/m once and the optimizer's update on the driver,
- * with the nn-core optimizers and learning-rate schedules. The weights live on the driver; a model saved from
- * them is an ordinary model file.
+ * Gradient descent on a {@link SparkDataSet}: nn-core's {@link Trainer} (D = Δ/m once on the driver, the L2
+ * term, the optimizers and schedules, listeners, stop and resume) with each step's Δ from one
+ * {@link SparkGradient}: the whole set, or a sample of {@code batch} examples drawn per partition. The
+ * weights live on the driver; a model saved from them is an ordinary model file.
  *
  * <p>An epoch is ⌈m / batch⌉ steps. Unlike the single-machine trainer, which walks a shuffled permutation,
  * each step here draws a fresh sample from every partition, so an example may be seen twice in an epoch or
@@ -18,23 +23,15 @@ import java.util.function.IntConsumer;
  */
 public final class SparkTrainer {
     private final SparkGradient gradient;
-    private final Optimizer optimizer;
-    private final double baseLearningRate;
-    private final LearningRateSchedule schedule;
-    private final int epochs;
+    private final Trainer trainer;
     private final int batch;
     private final long seed;
-    private final IntConsumer onEpoch;
 
     private SparkTrainer(Builder b) {
         this.gradient = b.gradient;
-        this.optimizer = b.optimizer;
-        this.baseLearningRate = b.optimizer.learningRate();
-        this.schedule = b.schedule;
-        this.epochs = b.epochs;
         this.batch = b.batch;
         this.seed = b.seed;
-        this.onEpoch = b.onEpoch;
+        this.trainer = b.trainer.batchSize(b.batch).seed(b.seed).build();
     }
 
     /** A trainer computing its gradients with {@code gradient}. */
@@ -42,47 +39,56 @@ public final class SparkTrainer {
         return new Builder(gradient);
     }
 
-    /** What a run did: the steps taken and the cost J of the last one. */
-    public record Result(long steps, double lastLoss) {
+    /** Trains {@code params} in place on {@code data} from the start. */
+    public TrainingSummary train(Parameters params, SparkDataSet data) {
+        return train(params, data, TrainingPosition.start(seed));
     }
 
-    /** Trains {@code params} in place on {@code data}. */
-    public Result train(Parameters params, SparkDataSet data) {
+    /**
+     * Trains {@code params} in place on {@code data}, continuing from {@code from} (a position that a listener
+     * or a stopped call reported); the optimizer must hold its state of that position. With the same
+     * partitioning the weights come out bit for bit as in a run that never stopped, since a step's sample
+     * depends on the seed, the step and the partition only.
+     */
+    public TrainingSummary train(Parameters params, SparkDataSet data, TrainingPosition from) {
+        return trainer.train(params, steps(data), from);
+    }
+
+    /** Asks a running {@link #train} to return before its next step; see {@link Trainer#requestStop()}. */
+    public void requestStop() {
+        trainer.requestStop();
+    }
+
+    private StepGradient steps(SparkDataSet data) {
         int m = data.size();
         boolean full = batch == 0 || batch >= m;
-        int stepsPerEpoch = full ? 1 : (m + batch - 1) / batch;
-        double[] weights = params.values();
-        double[] d = new double[weights.length];
-        long step = 0;
-        double loss = Double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            optimizer.setLearningRate(baseLearningRate * schedule.factor(epoch, epochs));
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                GradientSum sum = full ? gradient.accumulate(params, data)
-                        : gradient.accumulateSample(params, data, batch, seed, step);
-                sum.gradientInto(d); // D = Δ / m, once, on the driver
-                loss = sum.loss();
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("the cost became " + loss + " at epoch " + epoch + ", step " + (step + 1)
-                            + "; lower the learning rate. The weights are those before this step.");
-                }
-                optimizer.update(weights, d);
-                step++;
+        return new StepGradient() {
+            @Override
+            public int size() {
+                return m;
             }
-            onEpoch.accept(epoch);
-        }
-        return new Result(step, loss);
+
+            @Override
+            public boolean ordered() {
+                return false;
+            }
+
+            @Override
+            public void compute(Parameters params, int[] order, int from, int to, long step, GradientSum sum) {
+                GradientSum delta = full ? gradient.accumulate(params, data)
+                        : gradient.accumulateSample(params, data, batch, seed, step);
+                System.arraycopy(delta.deltaSum(), 0, sum.deltaSum(), 0, sum.deltaSum().length);
+                sum.setTotals(delta.count(), delta.lossSum());
+            }
+        };
     }
 
     /** Settings of a {@link SparkTrainer}. */
     public static final class Builder {
         private final SparkGradient gradient;
-        private Optimizer optimizer = Optimizer.sgd(0.1);
-        private LearningRateSchedule schedule = LearningRateSchedule.constant();
-        private int epochs = 1;
+        private final Trainer.Builder trainer = Trainer.builder();
         private int batch;
         private long seed = 1;
-        private IntConsumer onEpoch = epoch -> { };
 
         private Builder(SparkGradient gradient) {
             this.gradient = gradient;
@@ -90,30 +96,25 @@ public final class SparkTrainer {
 
         /** The optimizer, whose learning rate is the schedule's base. Default: SGD at 0.1. */
         public Builder optimizer(Optimizer optimizer) {
-            this.optimizer = optimizer;
+            trainer.optimizer(optimizer);
             return this;
         }
 
         /** The learning-rate schedule over the epochs. Default: constant. */
         public Builder schedule(LearningRateSchedule schedule) {
-            this.schedule = schedule;
+            trainer.schedule(schedule);
             return this;
         }
 
         /** Epochs to run, 1 or more. */
         public Builder epochs(int epochs) {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("epochs must be 1 or more, got " + epochs);
-            }
-            this.epochs = epochs;
+            trainer.epochs(epochs);
             return this;
         }
 
         /** Examples per step, sampled per partition; 0 (the default) for full-batch gradient descent. */
         public Builder batchSize(int batch) {
-            if (batch < 0) {
-                throw new IllegalArgumentException("the batch size must be 0 (full batch) or more, got " + batch);
-            }
+            trainer.batchSize(batch);
             this.batch = batch;
             return this;
         }
@@ -124,9 +125,26 @@ public final class SparkTrainer {
             return this;
         }
 
-        /** Called on the driver after each epoch with its number. */
+        /** λ of the L2 penalty (λ/2) Σ W² over non-bias weights; 0 (the default) turns it off. */
+        public Builder l2(double lambda) {
+            trainer.l2(lambda);
+            return this;
+        }
+
+        /** Adds a listener, called on the driver after each step and epoch. */
+        public Builder listener(TrainingListener listener) {
+            trainer.listener(listener);
+            return this;
+        }
+
+        /** Called on the driver after each epoch with its number: a listener that needs nothing else. */
         public Builder onEpoch(IntConsumer onEpoch) {
-            this.onEpoch = onEpoch;
+            trainer.listener(new TrainingListener() {
+                @Override
+                public void onEpoch(int epoch, double meanLoss, long nanos) {
+                    onEpoch.accept(epoch);
+                }
+            });
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.backprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.Activation;
@@ -16,10 +17,13 @@ import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.core.train.Optimizer;
 import dev.backprop.core.train.Trainer;
+import dev.backprop.core.train.TrainingListener;
 import dev.backprop.simd.SimdEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +85,7 @@ class SparkTrainerTest {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, PARTITIONS);
         SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
         Parameters first = start();
-        SparkTrainer.Result result = SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256)
+        Trainer.TrainingSummary result = SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256)
                 .epochs(2).seed(9).build().train(first, spread);
         assertEquals(2 * 16, result.steps());
         Parameters second = start();
@@ -105,6 +109,55 @@ class SparkTrainerTest {
         assertTrue(sparkAccuracy > 0.7, "accuracy " + sparkAccuracy);
         assertEquals(accuracy(alone), sparkAccuracy, 0.005);
         spread.unpersist();
+    }
+
+    @Test
+    void aSparkRunStoppedAndResumedWithL2EndsWithTheBitsOfOneThatNeverStopped() {
+        SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train.select(range(1000)), 3);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
+        Parameters whole = start();
+        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).l2(1e-3)
+                .build().train(whole, spread);
+
+        Optimizer first = Optimizer.adam(0.002);
+        List<Long> steps = new ArrayList<>();
+        SparkTrainer[] trainer = new SparkTrainer[1];
+        trainer[0] = SparkTrainer.builder(gradient).optimizer(first).batchSize(200).epochs(2).seed(5).l2(1e-3)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(int epoch, long step, int examples, double loss) {
+                        steps.add(step);
+                        if (step == 7) {
+                            trainer[0].requestStop();
+                        }
+                    }
+                }).build();
+        Parameters parts = start();
+        Trainer.TrainingSummary stopped = trainer[0].train(parts, spread);
+        assertTrue(stopped.stopped());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), steps);
+        assertEquals(2, stopped.next().epoch());
+        assertEquals(2, stopped.next().batch());
+        Optimizer second = Optimizer.adam(0.002);
+        second.restore(first.steps(), first.state());
+        Trainer.TrainingSummary rest = SparkTrainer.builder(gradient).optimizer(second).batchSize(200).epochs(2)
+                .seed(5).l2(1e-3).build().train(parts, spread, stopped.next());
+        assertEquals(10, rest.steps());
+        assertEquals(whole, parts, "the resumed Spark run must end with the same bits");
+
+        Parameters withoutL2 = start();
+        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).build()
+                .train(withoutL2, spread);
+        assertNotEquals(whole, withoutL2, "L2 must change the steps");
+        spread.unpersist();
+    }
+
+    private static int[] range(int n) {
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++) {
+            indices[i] = i;
+        }
+        return indices;
     }
 
     @Test

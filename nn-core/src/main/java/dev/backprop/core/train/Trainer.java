@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The training loop: full-batch gradient descent (the sources' algorithm) or mini-batch SGD with seeded
- * shuffling, over any {@link GradientEngine} and {@link Optimizer}.
+ * shuffling, over any {@link GradientEngine} (or any other {@link StepGradient}, such as a cluster's) and
+ * {@link Optimizer}.
  *
  * <p>Each step: Δ over the batch from the engine, D = Δ/m once, the optional L2 term λW added to D for
  * every weight except the bias weights, then the optimizer's update. The order of examples depends only on
@@ -44,7 +45,12 @@ public final class Trainer {
 
     /** Starts a configuration that computes gradients with {@code engine}. */
     public static Builder builder(GradientEngine engine) {
-        return new Builder(engine);
+        return new Builder(Objects.requireNonNull(engine, "engine"));
+    }
+
+    /** Starts a configuration for training on a {@link StepGradient} (a cluster, say) rather than a data set. */
+    public static Builder builder() {
+        return new Builder(null);
     }
 
     /**
@@ -67,8 +73,30 @@ public final class Trainer {
      *     last good step
      */
     public TrainingSummary train(Parameters params, DataSet data, TrainingPosition from) {
-        Network network = params.network();
+        if (engine == null) {
+            throw new IllegalStateException("this trainer was built without an engine; train it on a StepGradient");
+        }
         int m = data.size();
+        int batch = batchSize == 0 || batchSize >= m ? m : batchSize;
+        return train(params, StepGradient.of(engine, data, batch), from);
+    }
+
+    /** Trains {@code params} in place from the start on the steps of {@code source}; see {@link #train(Parameters, StepGradient, TrainingPosition)}. */
+    public TrainingSummary train(Parameters params, StepGradient source) {
+        return train(params, source, TrainingPosition.start(seed));
+    }
+
+    /**
+     * The training loop over any source of step gradients (the local engines, a cluster): as
+     * {@link #train(Parameters, DataSet, TrainingPosition)}, with {@code source} saying which examples each
+     * step adds up.
+     *
+     * @throws IllegalStateException if the cost becomes NaN or infinite; the weights are then those of the
+     *     last good step
+     */
+    public TrainingSummary train(Parameters params, StepGradient source, TrainingPosition from) {
+        Network network = params.network();
+        int m = source.size();
         if (m == 0) {
             throw new IllegalArgumentException("there are no examples to train on");
         }
@@ -79,8 +107,8 @@ public final class Trainer {
             throw new IllegalArgumentException("cannot resume at batch " + from.batch() + " of an epoch of "
                     + batches + " batches: the batch size or the data changed since the checkpoint");
         }
-        DataSet buffer = fullBatch ? data : data.newBuffer(batch);
-        int[] order = new int[m];
+        boolean shuffled = !fullBatch && source.ordered();
+        int[] order = shuffled ? new int[m] : null;
         GradientSum sum = GradientSum.zeros(network);
         double[] d = new double[network.parameterCount()];
         double[] weights = params.values();
@@ -94,7 +122,7 @@ public final class Trainer {
             // Each epoch shuffles the identity from a stored generator state, so a checkpoint needs that state
             // only, not the permutation.
             SeededRandom shuffler = SeededRandom.fromState(shuffleState);
-            if (!fullBatch) {
+            if (shuffled) {
                 for (int i = 0; i < m; i++) {
                     order[i] = i;
                 }
@@ -110,12 +138,7 @@ public final class Trainer {
                 }
                 int lo = b * batch;
                 int hi = Math.min(m, lo + batch);
-                if (fullBatch) {
-                    engine.compute(params, data, 0, m, sum);
-                } else {
-                    data.gatherInto(order, lo, hi, buffer);
-                    engine.compute(params, buffer, 0, hi - lo, sum);
-                }
+                source.compute(params, order, lo, hi, step, sum);
                 sum.gradientInto(d); // D = Δ / m, once
                 double loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
                 if (!Double.isFinite(loss)) {
@@ -206,7 +229,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(GradientEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
+            this.engine = engine;
         }
 
         /** The optimizer (default: {@code sgd(0.1)}); its state lives for the run. */

@@ -162,6 +162,58 @@ class TrainerTest {
     }
 
     @Test
+    void aSourceThatPicksItsOwnExamplesGetsTheStepNumberAndNoOrder() {
+        Network n = RandomProblems.network(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SIGMOID, true);
+        DataSet data = RandomProblems.data(n, 12, 6, true);
+        ReferenceEngine engine = new ReferenceEngine();
+        List<Long> steps = new ArrayList<>();
+        // Step s adds up the examples [s mod 3 · 4, s mod 3 · 4 + 4): a source that ignores the trainer's order.
+        StepGradient rotating = new StepGradient() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public boolean ordered() {
+                return false;
+            }
+
+            @Override
+            public void compute(Parameters params, int[] order, int from, int to, long step, dev.backprop.core.GradientSum sum) {
+                assertEquals(null, order);
+                steps.add(step);
+                int lo = (int) (step % 3) * 4;
+                engine.compute(params, data, lo, lo + 4, sum);
+            }
+        };
+        Parameters viaSource = RandomProblems.parameters(n, 0.5, 3);
+        Parameters byHand = viaSource.copy();
+        Trainer.builder().optimizer(Optimizer.sgd(0.3)).batchSize(4).epochs(2).l2(1e-2).build().train(viaSource, rotating);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), steps);
+
+        Optimizer sgd = Optimizer.sgd(0.3);
+        double[] d = new double[n.parameterCount()];
+        for (int step = 0; step < 6; step++) {
+            int lo = (step % 3) * 4;
+            dev.backprop.core.GradientSum sum = dev.backprop.core.GradientSum.zeros(n);
+            engine.accumulate(byHand, data, lo, lo + 4, sum);
+            sum.gradientInto(d);
+            Trainer.addL2(n, byHand.values(), d, 1e-2);
+            sgd.update(byHand.values(), d);
+        }
+        assertEquals(byHand, viaSource, "the trainer's step over a source: D = Δ/m, + λW, the update");
+    }
+
+    @Test
+    void aTrainerWithoutAnEngineSaysSoWhenGivenADataSet() {
+        Network n = Network.of(2, 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Trainer.builder().build().train(RandomProblems.parameters(n, 0.5, 1), XOR));
+        assertEquals("this trainer was built without an engine; train it on a StepGradient", e.getMessage());
+    }
+
+    @Test
     void theEpochEndPositionResumesTheNextEpoch() {
         Network n = Network.of(3, 4, 2);
         DataSet data = RandomProblems.data(n, 20, 2, true);

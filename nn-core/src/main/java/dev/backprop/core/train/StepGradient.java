@@ -1,0 +1,64 @@
+package dev.backprop.core.train;
+
+import dev.backprop.core.GradientEngine;
+import dev.backprop.core.GradientSum;
+import dev.backprop.core.Parameters;
+import dev.backprop.core.data.DataSet;
+
+/**
+ * Where the {@link Trainer} gets the gradient of a step from: Δ, Σ J_i and the count over the step's
+ * examples. The trainer owns everything around it (D = Δ/m once, the L2 term, the finite check, the
+ * update, the schedule, listeners, stop and resume); a source only says which examples a step sees and
+ * adds them up, on one machine ({@link #of(GradientEngine, DataSet, int)}) or on a cluster.
+ */
+public interface StepGradient {
+
+    /** m, the examples of one epoch. */
+    int size();
+
+    /**
+     * True if the steps take their examples from the trainer's seeded permutation of [0, m), in which case
+     * {@link #compute} gets it; false for a source that picks a step's examples itself (from the step
+     * number), so that the trainer need not hold m indices.
+     */
+    default boolean ordered() {
+        return true;
+    }
+
+    /**
+     * Writes into {@code sum}, replacing what it held, Δ, Σ J_i and the count of step {@code step}
+     * (counting from 0 over the whole run), which covers positions {@code [from, to)} of an epoch.
+     *
+     * @param order the epoch's permutation of the examples, or null when the step is the whole data set in
+     *     its own order (full-batch gradient descent) or the source is not {@link #ordered()}
+     */
+    void compute(Parameters params, int[] order, int from, int to, long step, GradientSum sum);
+
+    /**
+     * The steps of {@code engine} over {@code data}: the whole set in place, or a shuffled mini-batch of at
+     * most {@code batch} examples gathered into a buffer made once, so that a step allocates nothing.
+     */
+    static StepGradient of(GradientEngine engine, DataSet data, int batch) {
+        return new StepGradient() {
+            private DataSet buffer;
+
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public void compute(Parameters params, int[] order, int from, int to, long step, GradientSum sum) {
+                if (order == null) {
+                    engine.compute(params, data, from, to, sum);
+                    return;
+                }
+                if (buffer == null) {
+                    buffer = data.newBuffer(batch);
+                }
+                data.gatherInto(order, from, to, buffer);
+                engine.compute(params, buffer, 0, to - from, sum);
+            }
+        };
+    }
+}
