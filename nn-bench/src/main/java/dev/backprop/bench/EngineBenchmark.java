@@ -2,9 +2,7 @@ package dev.backprop.bench;
 
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
-import dev.backprop.core.ReferenceEngine;
-import dev.backprop.parallel.ParallelEngine;
-import dev.backprop.simd.SimdEngine;
+import dev.backprop.parallel.EngineKind;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,17 +58,7 @@ public class EngineBenchmark {
     @Setup
     public void setUp() {
         problem = new RandomBatch(network, batch, model);
-        gradientEngine = create(engine, threads);
-    }
-
-    /** The engine a benchmark or a determinism check runs. */
-    public static GradientEngine create(String engine, int threads) {
-        return switch (engine) {
-            case "reference" -> new ReferenceEngine();
-            case "simd" -> new SimdEngine();
-            case "parallel" -> new ParallelEngine(threads);
-            default -> throw new IllegalArgumentException("unknown engine '" + engine + "'");
-        };
+        gradientEngine = EngineKind.create(engine, threads);
     }
 
     @TearDown

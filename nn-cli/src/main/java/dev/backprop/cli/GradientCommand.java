@@ -10,6 +10,7 @@ import dev.backprop.core.data.DataSet;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nn gradient}: J and D = Δ/m over every row of a CSV file, as JSON. */
 @Command(name = "gradient",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = EngineOptions.ReferenceByDefault.class,
         description = {
             "Prints the cost J and the gradient D = Δ/m over the rows of a CSV file, as JSON.",
             "",
@@ -35,14 +37,8 @@ final class GradientCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "D.csv", description = "The examples, one per row.")
     Path data;
 
-    @Option(names = "--engine", defaultValue = "reference", paramLabel = "NAME",
-            description = "The engine that computes Δ: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = EngineNames.class)
-    String engine;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Threads of the parallel engine (default: every available processor).")
-    Integer threads;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -50,8 +46,7 @@ final class GradientCommand implements Callable<Integer> {
         Network network = params.network();
         DataSet examples = CsvFiles.read(data, network.inputs(), network.outputs());
         GradientSum sum;
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        try (GradientEngine e = Engines.create(engine, n)) {
+        try (GradientEngine e = engine.create()) {
             sum = e.accumulate(params, examples);
         }
         double loss = sum.loss();
@@ -65,13 +60,5 @@ final class GradientCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println(WeightsJson.gradientJson(network, loss, d));
         return 0;
-    }
-
-    /** The values {@code --engine} accepts, for the help text. */
-    static final class EngineNames implements Iterable<String> {
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return Engines.NAMES.iterator();
-        }
     }
 }

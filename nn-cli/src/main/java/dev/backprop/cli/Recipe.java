@@ -6,6 +6,7 @@ import dev.backprop.core.Initializer;
 import dev.backprop.core.Network;
 import dev.backprop.core.train.LearningRateSchedule;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.parallel.EngineKind;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,10 +42,7 @@ record Recipe(String hidden, String activation, String cost, String optimizer, d
         if (!(validation >= 0 && validation < 1)) {
             throw new IllegalArgumentException("--validation must be a fraction in [0, 1), got " + validation);
         }
-        if (!Engines.NAMES.contains(engine)) {
-            throw new IllegalArgumentException("unknown engine '" + engine + "'; expected one of "
-                    + String.join(", ", Engines.NAMES));
-        }
+        EngineKind.of(engine); // names the unknown engine and the known ones
     }
 
     /** The network for {@code inputs} inputs and {@code classes} classes. */

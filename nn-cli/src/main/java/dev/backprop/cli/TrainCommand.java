@@ -15,6 +15,7 @@ import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.core.train.Optimizer;
 import dev.backprop.core.train.Trainer;
 import dev.backprop.core.train.TrainingPosition;
+import dev.backprop.parallel.EngineKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -122,14 +124,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Fraction of the training images held out to validate each epoch (default: ${DEFAULT-VALUE}).")
     double validation;
 
-    @Option(names = "--engine", defaultValue = "parallel", paramLabel = "NAME",
-            description = "reference, simd or parallel (default: ${DEFAULT-VALUE}).")
-    String engine;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Threads of the parallel engine (default: every available processor); the result is "
-                    + "the same on any number.")
-    Integer threads;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory for the model, checkpoints, metrics and chart (default: runs/<date-time>).")
@@ -180,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         if (run.checkpoint != null) {
             opt.restore(run.checkpoint.optimizerSteps(), run.checkpoint.optimizerState());
         }
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int n = engine.threads();
         Map<String, String> provenance = new LinkedHashMap<>(recipe.toProvenance());
         provenance.put("classes", String.join(",", source.classNames(all.classes())));
 
@@ -188,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "training: %s, schedule %s, batch %s, %d epochs, L2 %s, seed %d; engine %s%s%n",
                 opt.describe(), recipe.schedule(), recipe.batch() == 0 ? "full" : Integer.toString(recipe.batch()),
                 recipe.epochs(), recipe.l2(), recipe.seed(), recipe.engine(),
-                recipe.engine().equals("parallel") ? " on " + n + (n == 1 ? " thread" : " threads") : "");
+                EngineKind.of(recipe.engine()).threaded() ? " on " + n + (n == 1 ? " thread" : " threads") : "");
         o.printf(Locale.ROOT, "examples: %,d for training, %,d for validation, %,d for the final test%n",
                 train.size(), held == null ? 0 : held.size(), test.size());
         o.println("output: " + run.dir + (run.checkpoint != null ? " (resuming at epoch " + run.position.epoch()
@@ -203,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
             case "auto" -> Terminals.isInteractive();
             default -> throw new IllegalArgumentException("--progress must be bar, plain or auto, got '" + progress + "'");
         };
-        try (GradientEngine e = Engines.create(recipe.engine(), n)) {
+        try (GradientEngine e = engine.create(recipe.engine())) {
             TrainingProgress listener = new TrainingProgress(o, interactive, train.size(), recipe.epochs(), opt, metrics,
                     () -> evaluate(e, params, held, test), next -> writeCheckpoint(run.dir, params, provenance, opt, next),
                     run.dir.resolve(LearningCurves.FILE), describe(network));
@@ -319,7 +315,7 @@ final class TrainCommand implements Callable<Integer> {
     private Run newRun() throws IOException {
         String dataName = data != null ? DataSource.of(data).name() : DataSource.findDefault(System.getenv(DataSource.ENV)).name();
         Recipe recipe = new Recipe(Recipe.hiddenText(Recipe.hiddenSizes(hidden)), activation, cost, optimizer, learningRate,
-                momentum, schedule, batch, epochs, l2, seed, validation, engine, dataName);
+                momentum, schedule, batch, epochs, l2, seed, validation, engine.engine, dataName);
         Path dir = out != null ? out : OutputDirectory.dated("runs");
         if (Files.exists(dir.resolve(CHECKPOINT)) || Files.exists(dir.resolve(MODEL))) {
             throw new IllegalArgumentException(dir + " already holds a training run; continue it with --resume " + dir

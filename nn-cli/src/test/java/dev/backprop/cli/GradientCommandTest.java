@@ -1,6 +1,7 @@
 package dev.backprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -179,6 +180,24 @@ class GradientCommandTest {
         CliRunner r = CliRunner.run("gradient", "--help");
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("--engine=NAME"), r.out());
-        assertTrue(r.out().contains("reference"), r.out());
+        assertTrue(r.out().contains("The engine: reference, simd, parallel (default:"), r.out());
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("(default: reference)"), r.out());
+        // The other commands share the option, with the parallel engine as their default.
+        CliRunner train = CliRunner.run("train", "--help");
+        assertTrue(train.out().replaceAll("\\s+", " ").contains("reference, simd, parallel (default: parallel)"), train.out());
+        assertTrue(train.out().contains("--threads=N"), train.out());
+    }
+
+    @Test
+    void theGradientCommandComputesWithTheReferenceEngineUnlessToldOtherwise() throws IOException {
+        writeProblem(Network.of(3, 2, 1), 1);
+        CliRunner byDefault = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
+        CliRunner reference = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
+                "--engine", "reference");
+        CliRunner simd = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
+                "--engine", "simd");
+        assertEquals(0, byDefault.exitCode(), byDefault.err());
+        assertEquals(reference.out(), byDefault.out());
+        assertNotEquals(simd.out(), byDefault.out(), "float32 against float64 differ in the last digits");
     }
 }

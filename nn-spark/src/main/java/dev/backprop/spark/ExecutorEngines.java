@@ -4,7 +4,7 @@ import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.io.FileFormatException;
 import dev.backprop.core.io.ModelFile;
-import dev.backprop.parallel.ParallelEngine;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -16,7 +16,7 @@ import org.apache.spark.SparkEnv;
  * once per broadcast rather than once per task.
  */
 final class ExecutorEngines {
-    private static ParallelEngine parallel;
+    private static GradientEngine parallel;
     private static final ArrayDeque<SimdEngine> idleSimd = new ArrayDeque<>();
     private static long weightsBroadcast = -1;
     private static Parameters weights;
@@ -29,18 +29,25 @@ final class ExecutorEngines {
      * serves one task at a time (it holds work buffers); idle ones are kept for the next tasks rather than
      * made again, buffers and all, for every partition of every step.
      */
-    static synchronized GradientEngine engine(SparkGradient.Engine kind) {
-        if (kind == SparkGradient.Engine.SIMD) {
-            SimdEngine idle = idleSimd.poll();
-            return idle != null ? idle : new SimdEngine();
+    static synchronized GradientEngine engine(EngineKind kind) {
+        switch (kind) {
+            case SIMD -> {
+                SimdEngine idle = idleSimd.poll();
+                return idle != null ? idle : (SimdEngine) kind.create(1);
+            }
+            case PARALLEL -> {
+                if (parallel == null) {
+                    SparkEnv env = SparkEnv.get();
+                    int cores = env == null ? Runtime.getRuntime().availableProcessors()
+                            : env.conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors());
+                    parallel = kind.create(cores);
+                }
+                return parallel;
+            }
+            default -> {
+                return kind.create(1); // the reference engine holds nothing worth keeping
+            }
         }
-        if (parallel == null) {
-            SparkEnv env = SparkEnv.get();
-            int cores = env == null ? Runtime.getRuntime().availableProcessors()
-                    : env.conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors());
-            parallel = new ParallelEngine(cores);
-        }
-        return parallel;
     }
 
     /** Gives back an engine a task got from {@link #engine}. */

@@ -7,6 +7,7 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.data.IdxDataSets;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.parallel.ParallelEngine;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,9 +50,9 @@ public final class SparkBench {
         for (int r = 0; r < rounds; r++) {
             rates[0] = append(rates[0], local(() -> new ParallelEngine(1), params, data, calls));
             rates[1] = append(rates[1], local(() -> new ParallelEngine(2), params, data, calls));
-            rates[2] = append(rates[2], spark("local[1]", 1, SparkGradient.Engine.SIMD, params, data, calls));
-            rates[3] = append(rates[3], spark("local[2]", 2, SparkGradient.Engine.SIMD, params, data, calls));
-            rates[4] = append(rates[4], spark("local[2]", 2, SparkGradient.Engine.PARALLEL, params, data, calls));
+            rates[2] = append(rates[2], spark("local[1]", 1, EngineKind.SIMD, params, data, calls));
+            rates[3] = append(rates[3], spark("local[2]", 2, EngineKind.SIMD, params, data, calls));
+            rates[4] = append(rates[4], spark("local[2]", 2, EngineKind.PARALLEL, params, data, calls));
         }
         System.out.println();
         System.out.println("| configuration | examples/s (median) | min – max | against the parallel engine on as many threads |");
@@ -72,7 +73,7 @@ public final class SparkBench {
         }
     }
 
-    private static double[] spark(String master, int partitions, SparkGradient.Engine engine, Parameters params, DataSet data,
+    private static double[] spark(String master, int partitions, EngineKind engine, Parameters params, DataSet data,
             int calls) throws java.io.IOException {
         try (SparkSession spark = SparkSession.builder().master(master).appName("nn-spark bench")
                 .config("spark.ui.enabled", "false").getOrCreate()) {

@@ -7,6 +7,7 @@ import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
+import dev.backprop.parallel.EngineKind;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -27,22 +28,19 @@ import scala.Tuple2;
  * the bits, depend on the partitioning only; with another partitioning the gradient changes within rounding.
  */
 public final class SparkGradient {
-    /** The engine each executor computes its partitions with. */
-    public enum Engine {
-        /** One {@code SimdEngine} per task: the executor's cores run one task each. */
-        SIMD,
-        /** One {@code ParallelEngine} per executor, with a pool of the executor's cores; tasks queue for it. */
-        PARALLEL
-    }
-
     /** Up to this many partials are merged on the driver rather than in a shuffle: 16 × P doubles at most. */
     static final int DRIVER_MERGE = 16;
 
     private final JavaSparkContext sc;
-    private final Engine engine;
+    private final EngineKind engine;
 
-    /** Gradients on {@code sc}'s cluster, computed with {@code engine} on the executors. */
-    public SparkGradient(JavaSparkContext sc, Engine engine) {
+    /**
+     * Gradients on {@code sc}'s cluster, computed with {@code engine} on the executors: {@code SIMD}, one SIMD
+     * engine per task (the executor's cores run one task each); {@code PARALLEL}, one parallel engine per
+     * executor with a pool of the executor's cores, for which tasks queue; {@code REFERENCE}, the double
+     * precision oracle, one per task.
+     */
+    public SparkGradient(JavaSparkContext sc, EngineKind engine) {
         this.sc = sc;
         this.engine = engine;
     }
@@ -72,7 +70,7 @@ public final class SparkGradient {
         }
         int[] shares = batch == 0 ? data.partitionSizes() : shares(data.partitionSizes(), batch);
         Broadcast<byte[]> weights = sc.broadcast(ModelFile.encode(new Model(params, Map.of()), ModelFile.Precision.FLOAT64));
-        Engine kind = engine;
+        EngineKind kind = engine;
         int parameters = params.network().parameterCount();
         long id = weights.id();
         try {

@@ -9,6 +9,7 @@ import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,8 +63,8 @@ public final class SparkTrain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and the samples (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--engine", defaultValue = "PARALLEL", description = "Executor engine: SIMD or PARALLEL (default: ${DEFAULT-VALUE}).")
-    private SparkGradient.Engine engine;
+    @Option(names = "--engine", defaultValue = "PARALLEL", description = "Executor engine: REFERENCE, SIMD or PARALLEL (default: ${DEFAULT-VALUE}).")
+    private EngineKind engine;
 
     @Option(names = "--master", description = "Spark master when not run by spark-submit (default: local[*]).")
     private String master;

@@ -11,6 +11,7 @@ import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.testing.RandomProblems;
+import dev.backprop.parallel.EngineKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +41,7 @@ class SparkGradientTest {
             DataSet data = RandomProblems.data(network, (int) c[4], 8, false);
             GradientSum expected = reference.accumulate(params, data);
             SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), data, (int) c[5]);
-            for (SparkGradient.Engine engine : SparkGradient.Engine.values()) {
+            for (EngineKind engine : EngineKind.values()) {
                 SparkGradient gradient = new SparkGradient(LocalSpark.context(), engine);
                 GradientSum first = gradient.accumulate(params, spread);
                 String what = engine + " on " + network + ", m = " + data.size() + ", " + c[5] + " partitions";
@@ -59,7 +60,7 @@ class SparkGradientTest {
         Parameters params = RandomProblems.parameters(network, 0.5, 3);
         DataSet data = RandomProblems.data(network, 301, 4, false);
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), data, 3);
-        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         int batch = 64;
         for (long step = 0; step < 3; step++) {
             GradientSum sample = gradient.accumulateSample(params, spread, batch, 42, step);
@@ -93,7 +94,7 @@ class SparkGradientTest {
         Parameters params = RandomProblems.parameters(network, 0.5, 5);
         DataSet data = RandomProblems.data(network, 500, 6, false);
         GradientSum expected = reference.accumulate(params, data);
-        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.PARALLEL);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.PARALLEL);
         // 37 partitions: two levels of the tree in shuffles (37 → 19 → 10), the rest on the driver.
         for (int partitions : new int[] {1, 2, 6, 7, 37}) {
             SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), data, partitions);
@@ -123,7 +124,7 @@ class SparkGradientTest {
         SparkDataSet read = SparkDataSet.fromRows(rows, 3);
         assertEquals(120, read.size());
         assertEquals(6, read.inputSize());
-        GradientSum fromParquet = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD).accumulate(params, read);
+        GradientSum fromParquet = new SparkGradient(LocalSpark.context(), EngineKind.SIMD).accumulate(params, read);
         RandomProblems.assertGradientsClose(reference.accumulate(params, data), fromParquet, GRADIENT_TOLERANCE,
                 LOSS_TOLERANCE, "from Parquet");
         read.unpersist();
@@ -141,7 +142,7 @@ class SparkGradientTest {
         Network network = Network.builder(3, 2).build();
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), RandomProblems.data(Network.builder(4, 2).build(), 10, 1, false), 2);
         IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
-                () -> new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD)
+                () -> new SparkGradient(LocalSpark.context(), EngineKind.SIMD)
                         .accumulate(RandomProblems.parameters(network, 1, 1), spread));
         assertEquals("the data has 4 inputs and 2 targets, but the network " + network + " has 3 and 2", mismatch.getMessage());
         spread.unpersist();

@@ -18,6 +18,7 @@ import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.core.train.Optimizer;
 import dev.backprop.core.train.Trainer;
 import dev.backprop.core.train.TrainingListener;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +68,7 @@ class SparkTrainerTest {
     void fullBatchTrainingReachesTheSingleMachineTrainersAccuracy() {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, PARTITIONS);
         Parameters onSpark = start();
-        SparkTrainer.builder(new SparkGradient(LocalSpark.context(), SparkGradient.Engine.PARALLEL))
+        SparkTrainer.builder(new SparkGradient(LocalSpark.context(), EngineKind.PARALLEL))
                 .optimizer(Optimizer.adam(0.003)).epochs(25).build().train(onSpark, spread);
         Parameters alone = start();
         try (SimdEngine engine = new SimdEngine()) {
@@ -83,7 +84,7 @@ class SparkTrainerTest {
     @Test
     void miniBatchTrainingRepeatsBitForBitAndMatchesTheSameStepsOnOneMachine() {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, PARTITIONS);
-        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         Parameters first = start();
         Trainer.TrainingSummary result = SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256)
                 .epochs(2).seed(9).build().train(first, spread);
@@ -114,7 +115,7 @@ class SparkTrainerTest {
     @Test
     void aSparkRunStoppedAndResumedWithL2EndsWithTheBitsOfOneThatNeverStopped() {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train.select(range(1000)), 3);
-        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         Parameters whole = start();
         SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).l2(1e-3)
                 .build().train(whole, spread);
@@ -163,7 +164,7 @@ class SparkTrainerTest {
     @Test
     void modelsMoveBetweenSparkAndThePlainLibrary(@TempDir Path dir) throws IOException {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, 2);
-        SparkGradient gradient = new SparkGradient(LocalSpark.context(), SparkGradient.Engine.SIMD);
+        SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         // Trained on one machine, saved, loaded and trained further on Spark ...
         Parameters params = start();
         try (SimdEngine engine = new SimdEngine()) {

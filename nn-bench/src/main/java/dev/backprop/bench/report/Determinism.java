@@ -3,7 +3,7 @@ package dev.backprop.bench.report;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.backprop.bench.EngineBenchmark;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.bench.RandomBatch;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
@@ -48,7 +48,7 @@ public final class Determinism {
             }
             Map<String, String> p = c.params();
             RandomBatch batch = new RandomBatch(p.get("network"), Integer.parseInt(p.get("batch")), p.get("model"));
-            try (GradientEngine engine = EngineBenchmark.create(p.get("engine"), Integer.parseInt(p.get("threads")))) {
+            try (GradientEngine engine = EngineKind.create(p.get("engine"), Integer.parseInt(p.get("threads")))) {
                 hashes.add(new Hash(new LinkedHashMap<>(p), hash(batch.gradient(engine))));
             }
         }

@@ -1,6 +1,7 @@
 package dev.backprop.bench.report;
 
 import dev.backprop.core.io.AtomicFiles;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -126,14 +127,14 @@ public final class Report {
             " examples/s", " ±", " vs 1 thread", " vs reference", " GFLOP/s", " % of FMA peak", " B/op", "D hash");
 
     private List<String> engineRow(BenchResult r) {
-        BenchResult one = find(r, "parallel", 1);
-        BenchResult reference = find(r, "reference", 1);
+        BenchResult one = find(r, EngineKind.PARALLEL, 1);
+        BenchResult reference = find(r, EngineKind.REFERENCE, 1);
         int threads = threads(r);
         double peak = peak1 * Math.min(threads, cores);
         return List.of(r.param("network", ""), String.format(Locale.ROOT, "%,d", batch(r)), r.param("model", ""),
                 r.param("engine", ""), Integer.toString(threads), String.format(Locale.ROOT, "%,.0f", r.examplesPerSecond()),
                 percent(r.error() / r.score()),
-                r.param("engine", "").equals("parallel") && one != null ? ratio(r.score() / one.score()) : "",
+                kind(r) == EngineKind.PARALLEL && one != null ? ratio(r.score() / one.score()) : "",
                 reference != null && reference != r ? ratio(r.score() / reference.score()) : "",
                 String.format(Locale.ROOT, "%.1f", r.flopsPerSecond() / 1e9),
                 Double.isNaN(peak) ? "" : percent(r.flopsPerSecond() / peak), bytes(r.bytesPerOp()), hashOf(r));
@@ -185,8 +186,8 @@ public final class Report {
         List<String> categories = new ArrayList<>();
         for (String network : Suite.LARGE) {
             for (int batch : new int[] {256, Suite.FULL_BATCH}) {
-                if (!engine(r -> matches(r, network, batch, "sigmoid-sse", "simd")).isEmpty()
-                        || !engine(r -> matches(r, network, batch, "sigmoid-sse", "parallel")).isEmpty()) {
+                if (!engine(r -> matches(r, network, batch, "sigmoid-sse", EngineKind.SIMD)).isEmpty()
+                        || !engine(r -> matches(r, network, batch, "sigmoid-sse", EngineKind.PARALLEL)).isEmpty()) {
                     categories.add(network + ", " + String.format(Locale.ROOT, "%,d", batch));
                 }
             }
@@ -200,17 +201,17 @@ public final class Report {
         for (String model : distinct(engine(r -> r.param("network", "").equals(network)), r -> r.param("model", ""))) {
             for (int batch : batches(network, model)) {
                 String suffix = ", batch " + String.format(Locale.ROOT, "%,d", batch) + (model.equals("sigmoid-sse") ? "" : ", " + model);
-                List<BenchResult> parallel = sortedByThreads(engine(r -> matches(r, network, batch, model, "parallel")));
+                List<BenchResult> parallel = sortedByThreads(engine(r -> matches(r, network, batch, model, EngineKind.PARALLEL)));
                 if (!parallel.isEmpty()) {
-                    line(chart, "parallel" + suffix, parallel.stream().mapToDouble(r -> threads(r)).toArray(),
+                    line(chart, EngineKind.PARALLEL.id() + suffix, parallel.stream().mapToDouble(r -> threads(r)).toArray(),
                             parallel.stream().mapToDouble(BenchResult::examplesPerSecond).toArray());
                 }
-                for (String single : List.of("simd", "reference")) {
+                for (EngineKind single : List.of(EngineKind.SIMD, EngineKind.REFERENCE)) {
                     List<BenchResult> one = engine(r -> matches(r, network, batch, model, single));
                     if (!one.isEmpty()) {
-                        XYSeries s = chart.addSeries(single + suffix, new double[] {1}, new double[] {one.get(0).examplesPerSecond()});
+                        XYSeries s = chart.addSeries(single.id() + suffix, new double[] {1}, new double[] {one.get(0).examplesPerSecond()});
                         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                        s.setMarker(single.equals("simd") ? SeriesMarkers.DIAMOND : SeriesMarkers.SQUARE);
+                        s.setMarker(single == EngineKind.SIMD ? SeriesMarkers.DIAMOND : SeriesMarkers.SQUARE);
                     }
                 }
             }
@@ -221,7 +222,7 @@ public final class Report {
     /** "network, batch B, model" of every parallel series with a 1-thread result. */
     private List<String> parallelSeries() {
         Set<String> keys = new LinkedHashSet<>();
-        for (BenchResult r : engine(r -> r.param("engine", "").equals("parallel") && threads(r) == 1)) {
+        for (BenchResult r : engine(r -> kind(r) == EngineKind.PARALLEL && threads(r) == 1)) {
             keys.add(seriesKey(r));
         }
         return new ArrayList<>(keys);
@@ -237,7 +238,7 @@ public final class Report {
                 efficiency ? "efficiency" : "speedup");
         int max = 1;
         for (String key : series) {
-            List<BenchResult> points = sortedByThreads(engine(r -> r.param("engine", "").equals("parallel") && seriesKey(r).equals(key)));
+            List<BenchResult> points = sortedByThreads(engine(r -> kind(r) == EngineKind.PARALLEL && seriesKey(r).equals(key)));
             BenchResult one = points.get(0);
             double[] x = points.stream().mapToDouble(r -> threads(r)).toArray();
             double[] y = points.stream().mapToDouble(r -> r.score() / one.score() / (efficiency ? threads(r) : 1)).toArray();
@@ -262,7 +263,7 @@ public final class Report {
     private List<List<String>> efficiencyRows(List<String> series) {
         List<List<String>> rows = new ArrayList<>();
         for (String key : series) {
-            List<BenchResult> points = sortedByThreads(engine(r -> r.param("engine", "").equals("parallel") && seriesKey(r).equals(key)));
+            List<BenchResult> points = sortedByThreads(engine(r -> kind(r) == EngineKind.PARALLEL && seriesKey(r).equals(key)));
             List<String> row = new ArrayList<>(List.of(key));
             for (int t = 1; t <= 4; t++) {
                 int threads = t;
@@ -280,20 +281,21 @@ public final class Report {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title("model GFLOP/s against the FMA peak")
                 .xAxisTitle("network and batch").yAxisTitle("GFLOP/s").build();
         style(chart);
-        bars(chart, categories, "simd, 1 thread", "simd", 1);
-        bars(chart, categories, "parallel, 1 thread", "parallel", 1);
-        bars(chart, categories, "parallel, " + cores + " threads", "parallel", cores);
+        bars(chart, categories, EngineKind.SIMD, 1);
+        bars(chart, categories, EngineKind.PARALLEL, 1);
+        bars(chart, categories, EngineKind.PARALLEL, cores);
         chart.addSeries("FMA peak, 1 core", categories, categories.stream().map(c -> (Number) (peak1 / 1e9)).toList());
         chart.addSeries("FMA peak, " + cores + " cores", categories, categories.stream().map(c -> (Number) (peakAll / 1e9)).toList());
         return chart;
     }
 
-    private void bars(CategoryChart chart, List<String> categories, String name, String engineName, int threads) {
+    private void bars(CategoryChart chart, List<String> categories, EngineKind kind, int threads) {
+        String name = kind.id() + ", " + threads + (threads == 1 ? " thread" : " threads");
         List<Number> values = new ArrayList<>();
         for (String category : categories) {
             String[] parts = category.split(", ");
             int batch = parts.length == 2 ? Integer.parseInt(parts[1].replace(",", "")) : -1;
-            values.add(engine(r -> matches(r, parts[0], batch, "sigmoid-sse", engineName) && threads(r) == threads).stream()
+            values.add(engine(r -> matches(r, parts[0], batch, "sigmoid-sse", kind) && threads(r) == threads).stream()
                     .mapToDouble(r -> r.flopsPerSecond() / 1e9).findFirst().orElse(0));
         }
         chart.addSeries(name, categories, values);
@@ -345,7 +347,7 @@ public final class Report {
         }
         all.sort(Comparator.comparing((BenchResult r) -> r.param("network", ""), Comparator.comparingInt(Report::layersWeight))
                 .thenComparing(r -> r.param("model", "")).thenComparingInt(Report::batch)
-                .thenComparingInt(r -> List.of("reference", "simd", "parallel").indexOf(r.param("engine", "")))
+                .thenComparingInt(r -> kind(r) == null ? -1 : kind(r).ordinal())
                 .thenComparingInt(Report::threads));
         page.heading("Every engine result");
         page.table(ENGINE_HEADER, all.stream().map(this::engineRow).toList());
@@ -366,10 +368,10 @@ public final class Report {
         }
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, List<Determinism.Hash>> g : groups.entrySet()) {
-            Set<String> parallel = g.getValue().stream().filter(h -> h.config().get("engine").equals("parallel"))
+            Set<String> parallel = g.getValue().stream().filter(h -> parallel(h))
                     .map(Determinism.Hash::sha256).collect(Collectors.toSet());
             String engines = g.getValue().stream().map(h -> h.config().get("engine")
-                    + (h.config().get("engine").equals("parallel") ? " " + h.config().get("threads") + "t" : "") + ": " + h.sha256())
+                    + (parallel(h) ? " " + h.config().get("threads") + "t" : "") + ": " + h.sha256())
                     .collect(Collectors.joining("; "));
             rows.add(List.of(g.getKey(), engines, parallel.size() == 1 ? "yes" : parallel.isEmpty() ? "" : "NO"));
         }
@@ -383,14 +385,27 @@ public final class Report {
                 .collect(Collectors.toCollection(ArrayList::new));
     }
 
-    private BenchResult find(BenchResult like, String engineName, int threads) {
-        return engine(r -> matches(r, like.param("network", ""), batch(like), like.param("model", ""), engineName)
+    private BenchResult find(BenchResult like, EngineKind kind, int threads) {
+        return engine(r -> matches(r, like.param("network", ""), batch(like), like.param("model", ""), kind)
                 && threads(r) == threads).stream().findFirst().orElse(null);
     }
 
-    private static boolean matches(BenchResult r, String network, int batch, String model, String engineName) {
+    private static boolean matches(BenchResult r, String network, int batch, String model, EngineKind kind) {
         return r.param("network", "").equals(network) && batch(r) == batch && r.param("model", "").equals(model)
-                && r.param("engine", "").equals(engineName);
+                && kind(r) == kind;
+    }
+
+    /** The engine of a result, null for a name this build does not know (a report of another version). */
+    private static EngineKind kind(BenchResult r) {
+        return kind(r.param("engine", ""));
+    }
+
+    private static boolean parallel(Determinism.Hash h) {
+        return kind(h.config().get("engine")) == EngineKind.PARALLEL;
+    }
+
+    private static EngineKind kind(String id) {
+        return EngineKind.ids().contains(id) ? EngineKind.of(id) : null;
     }
 
     private List<Integer> batches(String network, String model) {

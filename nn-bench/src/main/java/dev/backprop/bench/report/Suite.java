@@ -1,5 +1,6 @@
 package dev.backprop.bench.report;
 
+import dev.backprop.parallel.EngineKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,20 +116,20 @@ public final class Suite {
     /** The SIMD engine, the parallel engine on 1..maxThreads threads and, if asked, the reference. */
     private static void engines(List<Config> c, String network, int batch, String model, boolean reference, int maxThreads) {
         if (reference) {
-            c.add(engine("reference", 1, network, batch, model));
+            c.add(engine(EngineKind.REFERENCE, 1, network, batch, model));
         }
-        c.add(engine("simd", 1, network, batch, model));
+        c.add(engine(EngineKind.SIMD, 1, network, batch, model));
         parallel(c, network, batch, model, maxThreads);
     }
 
     private static void parallel(List<Config> c, String network, int batch, String model, int maxThreads) {
         for (int t = 1; t <= maxThreads; t++) {
-            c.add(engine("parallel", t, network, batch, model));
+            c.add(engine(EngineKind.PARALLEL, t, network, batch, model));
         }
     }
 
-    private static Config engine(String engine, int threads, String network, int batch, String model) {
-        return new Config("EngineBenchmark", ordered("engine", engine, "threads", Integer.toString(threads), "network",
+    private static Config engine(EngineKind engine, int threads, String network, int batch, String model) {
+        return new Config("EngineBenchmark", ordered("engine", engine.id(), "threads", Integer.toString(threads), "network",
                 network, "batch", Integer.toString(batch), "model", model), 1);
     }
 

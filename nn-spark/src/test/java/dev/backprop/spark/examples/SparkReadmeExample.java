@@ -4,6 +4,7 @@ import dev.backprop.core.Parameters;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.parallel.EngineKind;
 import dev.backprop.spark.SparkDataSet;
 import dev.backprop.spark.SparkGradient;
 import dev.backprop.spark.SparkTrainer;
@@ -26,7 +27,7 @@ public final class SparkReadmeExample {
         SparkDataSet train = SparkDataSet.fromRows(spark.read().parquet(dir.resolve("train.parquet").toString()), 10);
         Parameters params = ModelFile.read(dir.resolve("start.nnbp")).parameters(); // or Parameters.initialize(...)
         SparkGradient gradient = new SparkGradient(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                SparkGradient.Engine.PARALLEL);
+                EngineKind.PARALLEL);
         SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256).epochs(5).seed(1)
                 .build().train(params, train); // batchSize(0): full-batch gradient descent
         ModelFile.write(dir.resolve("model.nnbp"), new Model(params, Map.of("trainer", "nn-spark")));
