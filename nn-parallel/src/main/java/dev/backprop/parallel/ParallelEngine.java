@@ -14,9 +14,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -44,17 +41,17 @@ import java.util.concurrent.locks.LockSupport;
  * {@link ChunkFailedException} naming the chunk, and the engine is usable for the next call. A caller
  * interrupted while it waits gets a {@link CancellationException} once the running chunks have finished,
  * with its interrupt flag set again.
+ *
+ * <p>The protocols of a call each have a class of their own: {@link Call} (what the caller hands the
+ * workers), {@link SlicedLoad} (the float32 weights loaded in slices), {@link RootAddition} (the root's
+ * addition in shared pieces), {@link TreeCache} (the trees by chunk count) and {@link Waits} (spin, yield,
+ * park). This class holds the pool, the tree's nodes and the order in which the parts are used.
  */
 public final class ParallelEngine implements GradientEngine {
-    private static final int SPINS_BEFORE_YIELD = 100;
     /** Slices of the weight conversion per thread that takes part. */
     private static final int SLICES_PER_THREAD = 4;
-    /** Pieces of the root's addition, taken by the caller and by a worker that finished a child beside it. */
-    private static final int ADD_PIECES = 8;
-    /** The low half of {@link #additions} while no piece may be taken. */
-    private static final long NOT_OPEN = Integer.MAX_VALUE;
-    /** How long the caller waits for the other threads' chunks without parking. */
-    private static final long SPIN_NANOS = 200_000;
+    /** Reduction trees kept, for as many chunk counts. */
+    private static final int TREES = 8;
     /** The workers besides the calling thread; null for one thread, when the caller does everything. */
     private final ForkJoinPool pool;
     private final boolean ownsPool;
@@ -62,45 +59,17 @@ public final class ParallelEngine implements GradientEngine {
     private final Chunking chunking;
     private final int block;
 
-    private final Stack<SimdEngine> engines = new Stack<>();
-    private final Stack<GradientSum> sums = new Stack<>();
-    // The reduction trees of the last few chunk counts, kept because a tree is a few objects per chunk. Keyed by
-    // a plain int, not a map's Integer: a count above 127 would be boxed on every call.
-    private static final int TREES = 8;
-    private final int[] treeChunks = new int[TREES];
-    private final Node[] trees = new Node[TREES];
-    private final long[] treeUsed = new long[TREES];
+    private final SyncStack<SimdEngine> engines = new SyncStack<>();
+    private final SyncStack<GradientSum> sums = new SyncStack<>();
+    private final TreeCache<Node> trees = new TreeCache<>(TREES);
+    private final Call call = new Call();
+    private final SlicedLoad load = new SlicedLoad(this::loadSlice);
+    private final RootAddition addition = new RootAddition();
 
     private Network network;
     private FloatWeights weights;
-    // The float32 weights of the call are loaded in slices by whichever threads reach a chunk first.
-    private int slices;
-    private final AtomicInteger nextSlice = new AtomicInteger();
-    private final AtomicInteger slicesDone = new AtomicInteger();
-    private volatile boolean cancelled;
-    private volatile boolean done;
-    private volatile Thread waiter;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
     private ChunkListener listener;
-    // The root's addition: the call's number in the high half, the next piece to take in the low half (NOT_OPEN
-    // until both children are complete), so a worker still finishing an earlier call can never take a piece.
-    private final AtomicLong additions = new AtomicLong(NOT_OPEN);
-    private final AtomicInteger piecesDone = new AtomicInteger();
-    private int call;
-
-    // The call in progress; written before the tree runs, read by the workers (the pool's submission and
-    // the task's completion order these accesses).
-    private Parameters params;
-    private int callerShare;
-    private DataSet data;
-    private int from;
-    private int to;
-    private int chunkSize;
-    private double[] outputs;
-    private int outputsAt;
-    private GradientSum into;
-    private boolean replace;
 
     /** An engine with its own pool of {@code threads} threads, default chunking and block size. */
     public ParallelEngine(int threads) {
@@ -212,25 +181,17 @@ public final class ParallelEngine implements GradientEngine {
         }
     }
 
-    /** Test hook: called by each worker before its chunk. */
-    /** The reduction tree over {@code chunks} chunks, made once and reused; the least recently used goes. */
+    /** The reduction tree over {@code chunks} chunks, made once and reused. */
     private Node tree(int chunks) {
-        int oldest = 0;
-        for (int i = 0; i < TREES; i++) {
-            if (trees[i] != null && treeChunks[i] == chunks) {
-                treeUsed[i] = call;
-                return trees[i];
-            }
-            if (trees[i] == null || treeUsed[i] < treeUsed[oldest] && trees[oldest] != null) {
-                oldest = i;
-            }
+        Node tree = trees.get(chunks, call.number);
+        if (tree == null) {
+            tree = new Node(null, 0, chunks);
+            trees.put(chunks, tree, call.number);
         }
-        treeChunks[oldest] = chunks;
-        trees[oldest] = new Node(null, 0, chunks);
-        treeUsed[oldest] = call;
-        return trees[oldest];
+        return tree;
     }
 
+    /** Test hook: called by each worker before its chunk. */
     interface ChunkListener {
         void beforeChunk(int chunk);
     }
@@ -248,7 +209,7 @@ public final class ParallelEngine implements GradientEngine {
             weights = new FloatWeights(network);
             sums.clear();
         }
-        this.params = params;
+        call.params = params;
     }
 
     /**
@@ -259,46 +220,26 @@ public final class ParallelEngine implements GradientEngine {
             int outputsAt) {
         int m = to - from;
         int chunks = chunking.chunks(m);
-        this.data = data;
-        this.from = from;
-        this.to = to;
-        this.chunkSize = chunking.chunkSize(m);
-        this.outputs = outputs;
-        this.outputsAt = outputsAt;
+        call.set(data, from, to, chunking.chunkSize(m), outputs, outputsAt);
         if (chunks == 1) {
             // One chunk has no one to share it with: the caller computes it, straight into the caller's sum,
             // without the round trip through the pool (tens of microseconds, more than a small batch takes).
             try {
-                weights.load(params);
+                weights.load(call.params);
                 chunk(0, from, to, into, replace);
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
             } finally {
-                this.params = null;
-                this.data = null;
-                this.outputs = null;
+                call.end();
             }
             return;
         }
         Node root = tree(chunks);
         root.reset();
-        // The weights are converted to float32 by the threads that take part before any chunk starts
-        // (ensureLoaded): done by the caller alone it was a tenth of a one-thread call at batch 256. There are
-        // a few slices per thread, taken as they come, so that the caller loads more of them while a worker
-        // is still waking up, instead of waiting for the worker's one slice.
-        this.slices = threads == 1 ? 1 : Math.min(threads, chunks) * SLICES_PER_THREAD;
-        this.callerShare = (chunks + threads - 1) / threads;
-        nextSlice.set(0);
-        slicesDone.set(0);
-        this.cancelled = false;
-        this.failure.set(null);
-        this.into = into;
-        this.replace = replace;
-        this.call++;
-        additions.set((long) call << 32 | NOT_OPEN);
-        piecesDone.set(0);
-        this.waiter = Thread.currentThread();
-        this.done = false;
+        // The weights are converted to float32 by the threads that take part, before any chunk starts.
+        load.begin(threads == 1 ? 1 : Math.min(threads, chunks) * SLICES_PER_THREAD);
+        call.start(into, replace, (chunks + threads - 1) / threads);
+        addition.begin(call.number);
         boolean interrupted = false;
         try {
             // The caller works too: it computes the first ⌈chunks/threads⌉ chunks and hands the rest to the
@@ -309,42 +250,32 @@ public final class ParallelEngine implements GradientEngine {
             // spin and yield for a while first, since waking from a park costs tens of microseconds on the
             // path of every call. Then park rather than ForkJoinTask.get(): no wait node is allocated, and
             // the wait ends only when every chunk has finished, so no worker outlives the call.
-            long parkAfter = System.nanoTime() + SPIN_NANOS;
-            for (int spins = 0; !done && System.nanoTime() < parkAfter; spins++) {
-                pause(spins);
+            long parkAfter = System.nanoTime() + Waits.SPIN_NANOS;
+            for (int spins = 0; !call.done && System.nanoTime() < parkAfter; spins++) {
+                Waits.pause(spins);
             }
-            while (!done) {
+            while (!call.done) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     interrupted = true;
-                    cancelled = true;
+                    call.cancelled = true;
                 }
             }
             // The last worker signals from the root's onCompletion and marks the root complete just after;
             // the tree is reused by the next call, so wait for that mark too.
-            awaitDone(root);
+            Waits.untilDone(root);
             interrupted |= Thread.interrupted();
-            if (!interrupted && into != null && failure.get() == null) {
-                addPieces(call, root);
-                for (int spins = 0; piecesDone.get() < ADD_PIECES; spins++) {
-                    pause(spins); // a worker's last piece, a few microseconds
-                }
+            if (!interrupted && into != null && call.failure() == null) {
+                addPieces(call.number, root);
+                addition.awaitAll();
             }
         } finally {
             // No piece may be taken after the call. On success every piece is done already; after a failure or
             // an interrupt, wait for any piece a worker took before the addition was closed.
-            long before = additions.getAndSet((long) call << 32 | NOT_OPEN);
-            long taken = (before & 0xFFFF_FFFFL) == NOT_OPEN ? 0 : Math.min(ADD_PIECES, before & 0xFFFF_FFFFL);
-            for (int spins = 0; piecesDone.get() < taken; spins++) {
-                pause(spins);
-            }
-            this.params = null;
-            this.data = null;
-            this.outputs = null;
-            this.waiter = null;
-            this.into = null;
+            addition.closeAndDrain(call.number);
+            call.end();
         }
-        Throwable failed = failure.get();
+        Throwable failed = call.failure();
         if (interrupted || failed != null) {
             root.release();
             if (interrupted) {
@@ -366,61 +297,15 @@ public final class ParallelEngine implements GradientEngine {
     }
 
     /**
-     * Takes pieces of the root's addition of call number {@code call} while there are any, and adds each.
+     * Takes pieces of the root's addition of call number {@code number} while there are any, and adds each.
      * Takes none when the addition is not open, or belongs to another call.
      */
-    private void addPieces(int call, Node root) {
-        for (long next = additions.get(); ; next = additions.get()) {
-            long piece = next & 0xFFFF_FFFFL;
-            if ((int) (next >>> 32) != call || piece >= ADD_PIECES) {
-                return;
-            }
-            if (additions.compareAndSet(next, next + 1)) {
-                double[] sum = into.deltaSum();
-                int start = (int) ((long) sum.length * piece / ADD_PIECES);
-                int end = (int) ((long) sum.length * (piece + 1) / ADD_PIECES);
-                addSumOf(sum, replace, root.left.result.deltaSum(), root.right.result.deltaSum(), start, end);
-                piecesDone.incrementAndGet();
-            }
-        }
-    }
-
-    /**
-     * {@code sum} += l + r over [start, end), in one pass: the root of the tree is not merged by its
-     * completion, so that the caller's sum gets left + right without the pass that would first write it into
-     * left. The same additions in the same order as left.merge(right) and then into.merge(left), so the same
-     * bits, however the range is cut into pieces. With {@code replace}, sum = 0.0 + (l + r): the bits of a
-     * reset sum's merge, without reading it.
-     */
-    private static void addSumOf(double[] sum, boolean replace, double[] l, double[] r, int start, int end) {
-        if (replace) {
-            for (int i = start; i < end; i++) {
-                sum[i] = 0.0 + (l[i] + r[i]);
-            }
-        } else {
-            for (int i = start; i < end; i++) {
-                sum[i] += l[i] + r[i];
-            }
-        }
-    }
-
-    /**
-     * Waits for {@code task}'s completion mark, a few instructions after its last step. Spins briefly, then
-     * yields: if the thread that will set it was descheduled (a busy machine), spinning would hold the very
-     * core it needs, which a profile showed costing more than a chunk.
-     */
-    private static void awaitDone(ForkJoinTask<?> task) {
-        for (int spins = 0; !task.isDone(); spins++) {
-            pause(spins);
-        }
-    }
-
-    /** One step of a short wait: a spin for the first {@link #SPINS_BEFORE_YIELD} steps, then a yield. */
-    private static void pause(int spins) {
-        if (spins < SPINS_BEFORE_YIELD) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
+    private void addPieces(int number, Node root) {
+        for (int piece; (piece = addition.take(number)) >= 0; ) {
+            // Read after the piece is taken: the caller keeps the call's sum until every taken piece is done.
+            RootAddition.add(call.into.deltaSum(), call.replace, root.left.result.deltaSum(),
+                    root.right.result.deltaSum(), piece);
+            addition.pieceDone();
         }
     }
 
@@ -438,27 +323,13 @@ public final class ParallelEngine implements GradientEngine {
         }
     }
 
-    /**
-     * Makes sure every slice of the float32 weights is loaded before a chunk reads them: takes slices no one
-     * has taken yet and loads them, then waits for the slices others are loading (short: a slice is a
-     * fraction of a chunk's work). The atomic counters publish the loaded weights to every thread.
-     */
-    private void ensureLoaded() {
-        if (slicesDone.get() == slices) {
-            return;
-        }
-        for (int slice; (slice = nextSlice.getAndIncrement()) < slices; ) {
-            try {
-                weights.load(params, slice, slices);
-            } catch (Throwable t) {
-                // Recorded, not thrown: the tree still completes only when every chunk has finished.
-                failure.compareAndSet(null, t);
-                cancelled = true;
-            }
-            slicesDone.incrementAndGet();
-        }
-        for (int spins = 0; slicesDone.get() < slices; spins++) {
-            pause(spins);
+    /** Loads one slice of the call's float32 weights; a failure is recorded, and the call stops at its chunks. */
+    private void loadSlice(int slice, int slices) {
+        try {
+            weights.load(call.params, slice, slices);
+        } catch (Throwable t) {
+            // Recorded, not thrown: the tree still completes only when every chunk has finished.
+            call.fail(t);
         }
     }
 
@@ -513,7 +384,7 @@ public final class ParallelEngine implements GradientEngine {
         public void compute() {
             if (left != null) {
                 setPendingCount(1);
-                if (Thread.currentThread() == waiter && hi - lo <= callerShare) {
+                if (Thread.currentThread() == call.waiter && hi - lo <= call.callerShare) {
                     // The caller's share of the chunks, about 1/threads of them: it computes this subtree
                     // alone, left then right, and hands nothing more to the pool.
                     left.compute();
@@ -525,10 +396,10 @@ public final class ParallelEngine implements GradientEngine {
                 return;
             }
             leaf();
-            int number = call; // read before the completion, after which the caller may begin another call
+            int number = call.number; // read before the completion, after which the caller may begin another call
             boolean rootChild = getCompleter() != null && getCompleter().getCompleter() == null;
             tryComplete();
-            if (rootChild && Thread.currentThread() != waiter && into != null) {
+            if (rootChild && Thread.currentThread() != call.waiter && call.into != null) {
                 helpAdd(number, (Node) getCompleter());
             }
         }
@@ -539,9 +410,9 @@ public final class ParallelEngine implements GradientEngine {
          * tenth of a 2-thread call, with this worker idle.
          */
         private void helpAdd(int number, Node root) {
-            long until = System.nanoTime() + SPIN_NANOS;
-            for (int spins = 0; !done && System.nanoTime() < until; spins++) {
-                pause(spins);
+            long until = System.nanoTime() + Waits.SPIN_NANOS;
+            for (int spins = 0; !call.done && System.nanoTime() < until; spins++) {
+                Waits.pause(spins);
             }
             addPieces(number, root);
         }
@@ -566,8 +437,7 @@ public final class ParallelEngine implements GradientEngine {
 
         @Override
         public boolean onExceptionalCompletion(Throwable ex, CountedCompleter<?> caller) {
-            failure.compareAndSet(null, ex);
-            cancelled = true;
+            call.fail(ex);
             if (getCompleter() == null) {
                 finish();
             }
@@ -575,29 +445,27 @@ public final class ParallelEngine implements GradientEngine {
         }
 
         private void finish() {
-            if (into != null && failure.get() == null && !cancelled) {
-                additions.set((long) call << 32); // both children are complete: the pieces may be taken
+            if (call.into != null && call.failure() == null && !call.cancelled) {
+                addition.open(call.number); // both children are complete: the pieces may be taken
             }
-            done = true;
-            LockSupport.unpark(waiter);
+            call.finish();
         }
 
         private void leaf() {
-            if (cancelled) {
+            if (call.cancelled) {
                 return;
             }
-            int start = from + lo * chunkSize;
-            int end = Math.min(to, start + chunkSize);
-            ensureLoaded();
-            if (cancelled) {
+            int start = call.from + lo * call.chunkSize;
+            int end = Math.min(call.to, start + call.chunkSize);
+            load.ensureLoaded();
+            if (call.cancelled) {
                 return;
             }
             try {
                 result = chunk(lo, start, end, null, true);
             } catch (Throwable t) {
                 // Recorded, not thrown: the tree still completes only when every chunk has finished.
-                failure.compareAndSet(null, new ChunkFailedException(lo, start, end, t));
-                cancelled = true;
+                call.fail(new ChunkFailedException(lo, start, end, t));
             }
         }
     }
@@ -616,8 +484,9 @@ public final class ParallelEngine implements GradientEngine {
             if (listener != null) {
                 listener.beforeChunk(index);
             }
-            if (outputs != null) {
-                engine.predict(weights, data, start, end, outputs, outputsAt + (start - from) * network.outputs());
+            if (call.outputs != null) {
+                engine.predict(weights, call.data, start, end, call.outputs,
+                        call.outputsAt + (start - call.from) * network.outputs());
                 return null;
             }
             if (sum == null) {
@@ -627,43 +496,15 @@ public final class ParallelEngine implements GradientEngine {
                 }
             }
             if (replace) {
-                engine.compute(weights, data, start, end, sum); // replaces the old contents: no zeroing pass
+                engine.compute(weights, call.data, start, end, sum); // replaces the old contents: no zeroing pass
             } else {
-                engine.accumulate(weights, data, start, end, sum);
+                engine.accumulate(weights, call.data, start, end, sum);
             }
             return sum;
         } finally {
             if (engine != null) {
                 engines.push(engine);
             }
-        }
-    }
-
-    /** A small synchronized stack that allocates only when it grows. */
-    private static final class Stack<T> {
-        private Object[] items = new Object[8];
-        private int size;
-
-        synchronized void push(T item) {
-            if (size == items.length) {
-                items = java.util.Arrays.copyOf(items, 2 * size);
-            }
-            items[size++] = item;
-        }
-
-        @SuppressWarnings("unchecked")
-        synchronized T pop() {
-            if (size == 0) {
-                return null;
-            }
-            T item = (T) items[--size];
-            items[size] = null;
-            return item;
-        }
-
-        synchronized void clear() {
-            java.util.Arrays.fill(items, 0, size, null);
-            size = 0;
         }
     }
 }

@@ -1,0 +1,93 @@
+package dev.backprop.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The root's addition, sum += left + right, cut into {@link #PIECES} pieces that the caller and a worker
+ * which computed one of the root's children take as they come: at two chunks (a batch of 256) the addition
+ * was a serial tenth of a 2-thread call, with the worker idle. Every element gets the same additions in the
+ * same order however the pieces are shared, so the bits do not depend on who took which.
+ *
+ * <p>One long holds the call's number in the high half and the next piece in the low half
+ * ({@link #NOT_OPEN} until both children are complete), so a worker still finishing an earlier call can
+ * never take a piece of this one.
+ */
+final class RootAddition {
+    /** Pieces of the addition. */
+    static final int PIECES = 8;
+    /** The low half while no piece may be taken. */
+    private static final long NOT_OPEN = Integer.MAX_VALUE;
+
+    private final AtomicLong next = new AtomicLong(NOT_OPEN);
+    private final AtomicInteger done = new AtomicInteger();
+
+    /** At the start of call {@code call}: closed, no piece done. */
+    void begin(int call) {
+        next.set((long) call << 32 | NOT_OPEN);
+        done.set(0);
+    }
+
+    /** Both of the root's children are complete: the pieces of call {@code call} may be taken. */
+    void open(int call) {
+        next.set((long) call << 32);
+    }
+
+    /** The next piece of call {@code call} to add, or −1 when the addition is not open, is done, or is another call's. */
+    int take(int call) {
+        for (long n = next.get(); ; n = next.get()) {
+            long piece = n & 0xFFFF_FFFFL;
+            if ((int) (n >>> 32) != call || piece >= PIECES) {
+                return -1;
+            }
+            if (next.compareAndSet(n, n + 1)) {
+                return (int) piece;
+            }
+        }
+    }
+
+    /** A piece that {@link #take} gave is added. */
+    void pieceDone() {
+        done.incrementAndGet();
+    }
+
+    /** Waits for every piece to be added (a worker's last piece, a few microseconds). */
+    void awaitAll() {
+        for (int spins = 0; done.get() < PIECES; spins++) {
+            Waits.pause(spins);
+        }
+    }
+
+    /**
+     * Closes call {@code call}'s addition, so that no piece may be taken after the call, and waits for any
+     * piece taken before (after a failure or an interrupt a worker may hold one).
+     */
+    void closeAndDrain(int call) {
+        long before = next.getAndSet((long) call << 32 | NOT_OPEN);
+        long taken = (before & 0xFFFF_FFFFL) == NOT_OPEN ? 0 : Math.min(PIECES, before & 0xFFFF_FFFFL);
+        for (int spins = 0; done.get() < taken; spins++) {
+            Waits.pause(spins);
+        }
+    }
+
+    /**
+     * Piece {@code piece} of {@code sum} += l + r, in one pass: the root of the tree is not merged by its
+     * completion, so that the caller's sum gets left + right without the pass that would first write it into
+     * left. The same additions in the same order as left.merge(right) and then sum.merge(left), so the same
+     * bits, however the range is cut into pieces. With {@code replace}, sum = 0.0 + (l + r): the bits of a
+     * reset sum's merge, without reading it.
+     */
+    static void add(double[] sum, boolean replace, double[] l, double[] r, int piece) {
+        int start = (int) ((long) sum.length * piece / PIECES);
+        int end = (int) ((long) sum.length * (piece + 1) / PIECES);
+        if (replace) {
+            for (int i = start; i < end; i++) {
+                sum[i] = 0.0 + (l[i] + r[i]);
+            }
+        } else {
+            for (int i = start; i < end; i++) {
+                sum[i] += l[i] + r[i];
+            }
+        }
+    }
+}
