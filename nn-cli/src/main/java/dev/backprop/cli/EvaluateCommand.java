@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         };
         if (set.inputSize() != network.inputs() || set.classes() != network.outputs()) {
-            throw new IllegalArgumentException(model + " is a " + TrainCommand.describe(network) + " network, but "
+            throw new IllegalArgumentException(model + " is a " + network.describe() + " network, but "
                     + source.describe() + " has " + set.inputSize() + " inputs and " + set.classes() + " classes");
         }
         ConfusionMatrix result;

@@ -3,8 +3,8 @@ package dev.backprop.cli;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.ValidationSplit;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.core.io.Checkpoint;
 import dev.backprop.core.io.CheckpointFile;
@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +64,6 @@ final class TrainCommand implements Callable<Integer> {
     /** Options that may change on --resume: they do not change the bits of the result. */
     private static final Set<String> RESUMABLE = Set.of("--resume", "--epochs", "--threads", "--progress",
             "--track-test");
-    private static final long VALIDATION_SALT = 0x5EED_0F_7A11DL;
 
     @Spec
     CommandSpec spec;
@@ -180,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> provenance = new LinkedHashMap<>(recipe.toProvenance());
         provenance.put("classes", String.join(",", source.classNames(all.classes())));
 
-        o.printf(Locale.ROOT, "network: %s, %,d weights%n", describe(network), network.parameterCount());
+        o.printf(Locale.ROOT, "network: %s, %,d weights%n", network.describe(), network.parameterCount());
         o.printf(Locale.ROOT, "training: %s, schedule %s, batch %s, %d epochs, L2 %s, seed %d; engine %s%s%n",
                 opt.describe(), recipe.schedule(), recipe.batch() == 0 ? "full" : Integer.toString(recipe.batch()),
                 recipe.epochs(), recipe.l2(), recipe.seed(), recipe.engine(),
@@ -200,12 +198,14 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--progress must be bar, plain or auto, got '" + progress + "'");
         };
         try (GradientEngine e = engine.create(recipe.engine())) {
-            TrainingProgress listener = new TrainingProgress(o, interactive, train.size(), recipe.epochs(), opt, metrics,
-                    () -> evaluate(e, params, held, test), next -> writeCheckpoint(run.dir, params, provenance, opt, next),
-                    run.dir.resolve(LearningCurves.FILE), describe(network));
+            ProgressBarListener bar = new ProgressBarListener(interactive, train.size(), recipe.epochs());
+            ValidationTrigger validation = new ValidationTrigger(() -> evaluate(e, params, held, test));
             Trainer trainer = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule()).batchSize(recipe.batch())
-                    .epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2()).listener(listener).build();
-            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer, params, train, run, listener, stopped -> {
+                    .epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2())
+                    .listener(bar).listener(validation).listener(new MetricsWriter(o, recipe.epochs(), opt, metrics, validation))
+                    .listener(new ChartWriter(o, run.dir.resolve(LearningCurves.FILE), network.describe(), metrics))
+                    .listener(new CheckpointTrigger(next -> writeCheckpoint(run.dir, params, provenance, opt, next))).build();
+            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer, params, train, run, bar, stopped -> {
                 writeCheckpoint(run.dir, params, provenance, opt, stopped.next());
                 o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written. Continue with: nn train --resume %s%n",
                         stopped.next().epoch(), stopped.next().batch(), run.dir);
@@ -235,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
      * then waits until {@code onStop} has written the checkpoint, since the JVM exits when the hook returns.
      */
     private static Trainer.TrainingSummary trainStoppingOnCtrlC(Trainer trainer, Parameters params, DataSet train, Run run,
-            TrainingProgress listener, Consumer<Trainer.TrainingSummary> onStop) throws IOException {
+            ProgressBarListener bar, Consumer<Trainer.TrainingSummary> onStop) throws IOException {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -248,7 +248,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Trainer.TrainingSummary summary = trainer.train(params, train, run.position);
-            listener.close();
+            bar.close();
             if (summary.stopped()) {
                 onStop.accept(summary);
             }
@@ -260,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (UncheckedIOException io) {
             throw io.getCause();
         } finally {
-            listener.close();
+            bar.close();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -270,10 +270,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainingProgress.Evaluation evaluate(GradientEngine e, Parameters params, DataSet held, DataSet test) {
+    private ValidationTrigger.Evaluation evaluate(GradientEngine e, Parameters params, DataSet held, DataSet test) {
         ConfusionMatrix v = held == null ? null : ConfusionMatrix.evaluate(e, params, held);
         ConfusionMatrix t = trackTest ? ConfusionMatrix.evaluate(e, params, test) : null;
-        return new TrainingProgress.Evaluation(v == null ? Double.NaN : v.meanLoss(), v == null ? Double.NaN : v.accuracy(),
+        return new ValidationTrigger.Evaluation(v == null ? Double.NaN : v.meanLoss(), v == null ? Double.NaN : v.accuracy(),
                 t == null ? Double.NaN : t.accuracy());
     }
 
@@ -293,23 +293,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Training and validation sets: a seeded choice of {@code fraction} of the examples is held out. */
+    /** Training and validation sets (the second null when none are held out), with the option named on failure. */
     static DataSet[] split(DataSet all, double fraction, long seed) {
-        int held = (int) Math.round(all.size() * fraction);
-        if (held == 0) {
-            return new DataSet[] {all, null};
+        ValidationSplit split;
+        try {
+            split = ValidationSplit.of(all, fraction, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--validation " + fraction + " leaves no training examples of " + all.size(), e);
         }
-        if (held >= all.size()) {
-            throw new IllegalArgumentException("--validation " + fraction + " leaves no training examples of " + all.size());
-        }
-        int[] order = new int[all.size()];
-        Arrays.setAll(order, i -> i);
-        new SeededRandom(seed ^ VALIDATION_SALT).shuffle(order);
-        int[] validation = Arrays.copyOfRange(order, 0, held);
-        int[] training = Arrays.copyOfRange(order, held, order.length);
-        Arrays.sort(validation);
-        Arrays.sort(training);
-        return new DataSet[] {all.select(training), all.select(validation)};
+        return new DataSet[] {split.training(), split.validation()};
     }
 
     private Run newRun() throws IOException {
@@ -356,21 +348,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path runDir = file.getParent() == null ? Path.of(".") : file.getParent();
         return new Run(recipe, runDir, checkpoint, checkpoint.position());
-    }
-
-    /** "784-256-128-10 relu, softmax + cross-entropy". */
-    static String describe(Network network) {
-        StringBuilder s = new StringBuilder();
-        for (int l = 0; l < network.layers(); l++) {
-            s.append(l == 0 ? "" : "-").append(network.units(l));
-        }
-        s.append(' ');
-        if (network.layers() > 2) {
-            s.append(network.activation(1)).append(", ");
-        }
-        s.append(network.activation(network.layers() - 1)).append(" + ").append(network.cost())
-                .append(network.bias() ? "" : ", no bias units");
-        return s.toString();
     }
 
     /** What a run starts from. */

@@ -178,6 +178,23 @@ public final class Network {
                 .append(cost).toString();
     }
 
+    /**
+     * The network in a line for people: "784-256-128-10 relu, softmax + cross-entropy" (the hidden layers'
+     * activation, the output's, the cost, and ", no bias units" without them).
+     */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        for (int l = 0; l < layers(); l++) {
+            s.append(l == 0 ? "" : "-").append(units(l));
+        }
+        s.append(' ');
+        if (layers() > 2) {
+            s.append(activation(1)).append(", ");
+        }
+        return s.append(activation(layers() - 1)).append(" + ").append(cost).append(bias ? "" : ", no bias units")
+                .toString();
+    }
+
     /** Builds and validates a {@link Network}. */
     public static final class Builder {
         private final int[] units;

@@ -45,6 +45,14 @@ class NetworkTest {
     }
 
     @Test
+    void aNetworkDescribesItselfInALineForPeople() {
+        assertEquals("784-256-128-10 relu, softmax + cross-entropy", Network.builder(784, 256, 128, 10)
+                .hiddenActivation(Activation.RELU).softmaxCrossEntropy().build().describe());
+        assertEquals("3-1 sigmoid + half-sse, no bias units", Network.builder(3, 1).bias(false).build().describe());
+        assertEquals("3-3-1 sigmoid, sigmoid + half-sse", Network.of(3, 3, 1).describe());
+    }
+
+    @Test
     void aClassifierHasSoftmaxAndCrossEntropy() {
         Network n = Network.builder(784, 256, 10).hiddenActivation(Activation.RELU).softmaxCrossEntropy().build();
         assertEquals(Activation.RELU, n.activation(1));
