@@ -1,7 +1,7 @@
 package dev.backprop.cli;
 
 import dev.backprop.core.io.AtomicFiles;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.backprop.core.data.CsvFiles;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.data.IdxFile;
 import dev.backprop.core.data.IdxDataSets;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;

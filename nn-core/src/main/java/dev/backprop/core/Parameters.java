@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The weights of a {@link Network}: one flat {@code double} array, matrix after matrix, row-major, bias
- * column first, with a {@link WeightMatrix} view per matrix.
+ * column first ({@link Network#weightOffset} and its neighbours say where each matrix starts).
  *
  * <p>Mutable on purpose: optimizers update it in place every step. Weights are kept in double precision
  * even when an engine computes in float32, so that updates of size 1e-8 are not lost and the reference
@@ -60,11 +60,6 @@ public final class Parameters {
     /** The number of weights. */
     public int size() {
         return values.length;
-    }
-
-    /** A view of weight matrix {@code w} (MATH.md's W^(w+1)). */
-    public WeightMatrix weights(int w) {
-        return new WeightMatrix(values, network.weightOffset(w), network.weightRows(w), network.weightColumns(w));
     }
 
     /** An independent copy. */

@@ -88,7 +88,7 @@ class HandWorkedNetworkTest {
         // z^(3) = 0 → h = 0.5; with y = 1: J = ½ (0.5 − 1)² = 0.125, δ^(3) = −0.5 · 0.25 = −0.125.
         Network network = Network.of(3, 3, 1);
         Parameters p = Parameters.zeros(network);
-        p.weights(0).set(0, 1, 1.0);
+        p.values()[network.weightOffset(0) + 0 * network.weightColumns(0) + 1] = 1.0; // row 0, input 1
         ReferenceEngine.Trace t = new ReferenceEngine().trace(p, new double[] {0, 7, -3}, new double[] {1});
         assertEquals(0.5, t.a()[2][1], 0.0);
         assertEquals(0.5, t.a()[3][1], 0.0);

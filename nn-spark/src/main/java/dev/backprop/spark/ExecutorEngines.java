@@ -2,7 +2,7 @@ package dev.backprop.spark;
 
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;

@@ -2,7 +2,7 @@ package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

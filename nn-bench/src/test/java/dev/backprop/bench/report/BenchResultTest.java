@@ -3,7 +3,7 @@ package dev.backprop.bench.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

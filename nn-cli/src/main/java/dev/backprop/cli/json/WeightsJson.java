@@ -18,7 +18,7 @@ import dev.backprop.core.Cost;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.io.AtomicFiles;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.OutputStream;

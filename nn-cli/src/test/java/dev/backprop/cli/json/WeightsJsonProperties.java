@@ -3,7 +3,7 @@ package dev.backprop.cli.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.backprop.core.Parameters;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.ModelArbitraries;
 import java.nio.file.Path;
 import net.jqwik.api.Arbitrary;

@@ -7,7 +7,7 @@ import dev.backprop.core.Activation;
 import dev.backprop.core.Cost;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.RandomProblems;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,11 +31,11 @@ class WeightsJsonTest {
     }
 
     @Test
-    void theIssueLayoutReadsWithDefaults() throws FileFormatException {
+    void theDocumentedLayoutReadsWithDefaults() throws FileFormatException {
         Parameters p = WeightsJson.parse(FILE,
                 "{\"layers\":[2,1], \"weights\":[ [[0.5, -1, 2]] ]}");
         assertEquals(Network.of(2, 1), p.network());
-        assertEquals(-1.0, p.weights(0).get(0, 1), 0.0);
+        assertEquals(-1.0, p.values()[1], 0.0); // W^(1), row 0, after the bias weight
         Parameters perLayer = WeightsJson.parse(FILE,
                 "{\"layers\":[1,1,1], \"activation\":[\"tanh\",\"identity\"], \"bias\":false, \"weights\":[[[2]],[[3]]]}");
         assertEquals(List.of(Activation.TANH, Activation.IDENTITY), perLayer.network().activations());

@@ -1,6 +1,5 @@
 package dev.backprop.core.data;
 
-import dev.backprop.core.io.FileFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package dev.backprop.core.data;
 
-import dev.backprop.core.io.FileFormatException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

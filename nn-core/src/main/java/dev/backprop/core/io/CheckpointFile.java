@@ -1,5 +1,6 @@
 package dev.backprop.core.io;
 
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.train.TrainingPosition;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;

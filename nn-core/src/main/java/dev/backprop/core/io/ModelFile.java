@@ -4,6 +4,7 @@ import dev.backprop.core.Activation;
 import dev.backprop.core.Cost;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.Activation;
 import dev.backprop.core.Network;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.RandomProblems;
 import dev.backprop.core.train.TrainingPosition;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.backprop.core.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.ModelArbitraries;
 import dev.backprop.core.train.TrainingPosition;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.ReferenceEngine;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.RandomProblems;
 import java.io.IOException;
 import java.nio.ByteBuffer;

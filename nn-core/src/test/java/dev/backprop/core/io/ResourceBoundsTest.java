@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.backprop.core.Network;
+import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.testing.RandomProblems;
 import dev.backprop.core.testing.ReaderContract;
 import dev.backprop.core.train.TrainingPosition;

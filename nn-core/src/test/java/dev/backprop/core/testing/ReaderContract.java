@@ -2,7 +2,7 @@ package dev.backprop.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 

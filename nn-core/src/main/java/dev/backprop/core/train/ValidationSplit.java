@@ -1,6 +1,7 @@
-package dev.backprop.core.data;
+package dev.backprop.core.train;
 
 import dev.backprop.core.SeededRandom;
+import dev.backprop.core.data.DataSet;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,4 @@
-package dev.backprop.core.data;
+package dev.backprop.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.backprop.core.data.DataSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.backprop.core.io;
+package dev.backprop.core.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
