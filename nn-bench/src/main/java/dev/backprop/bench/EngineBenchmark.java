@@ -48,7 +48,7 @@ public class EngineBenchmark {
     @Param({"256"})
     public int batch;
 
-    /** {@code sigmoid-sse} (MATH.md's network) or {@code relu-softmax} (nn train's default recipe). */
+    /** {@code sigmoid-sse} (docs/MATH.md's network) or {@code relu-softmax} (nn train's default recipe). */
     @Param({"sigmoid-sse"})
     public String model;
 

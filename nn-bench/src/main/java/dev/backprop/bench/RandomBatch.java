@@ -27,7 +27,7 @@ public final class RandomBatch {
     }
 
     /**
-     * {@code model} {@code sigmoid-sse}: sigmoid units and the half squared error (MATH.md);
+     * {@code model} {@code sigmoid-sse}: sigmoid units and the half squared error (docs/MATH.md);
      * {@code relu-softmax}: ReLU hidden units, a softmax output and the cross-entropy (nn train's recipe).
      */
     public RandomBatch(String layers, int batch, String model) {

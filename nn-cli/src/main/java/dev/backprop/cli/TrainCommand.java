@@ -82,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--cost", defaultValue = "cross-entropy", paramLabel = "NAME",
-            description = "cross-entropy (softmax outputs) or half-sse (sigmoid outputs, MATH.md's cost) "
+            description = "cross-entropy (softmax outputs) or half-sse (sigmoid outputs, docs/MATH.md's cost) "
                     + "(default: ${DEFAULT-VALUE}).")
     String cost;
 

@@ -83,7 +83,7 @@ class GradientCommandTest {
         CliRunner r = CliRunner.run("gradient", "--weights", root.resolve("examples/331/weights.json").toString(),
                 "--data", root.resolve("examples/331/data.csv").toString(), "--engine", "reference");
         assertEquals(0, r.exitCode(), r.err());
-        // The loss computed by a separate, plain Python transcription of MATH.md over the same three rows.
+        // The loss computed by a separate, plain Python transcription of docs/MATH.md over the same three rows.
         assertTrue(r.out().contains("\"loss\" : 0.10752508824848832,"), r.out());
         assertTrue(r.out().contains("[ 0.05077503793655245, 0.03654124740661425, 0.030713859666432586,"
                 + " 0.02905744318432252 ]"), r.out());

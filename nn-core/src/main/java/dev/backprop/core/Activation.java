@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The activation function g of a layer and its derivative g' (MATH.md, "Activations that must exist").
+ * The activation function g of a layer and its derivative g' (docs/MATH.md, "Activations").
  *
  * <p>{@link #SOFTMAX} is a function of the whole layer, not of one unit, so it has no scalar form; it is
  * only allowed on the output layer together with {@link Cost#CROSS_ENTROPY}, where δ^(L) = a − y needs no

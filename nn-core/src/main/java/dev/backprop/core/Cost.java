@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /** The cost J whose gradient the engines compute. */
 public enum Cost {
     /**
-     * J_i = Σ_k ½ (h(x_i)_k − y_ik)², the cost of MATH.md and the default; δ^(L) = (a^(L) − y) .* g'(z^(L)).
+     * J_i = Σ_k ½ (h(x_i)_k − y_ik)², the cost of docs/MATH.md and the default; δ^(L) = (a^(L) − y) .* g'(z^(L)).
      */
     HALF_SSE("half-sse"),
     /**

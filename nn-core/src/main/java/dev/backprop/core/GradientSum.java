@@ -2,7 +2,7 @@ package dev.backprop.core;
 
 /**
  * Δ summed over some examples, with the summed cost and the number of examples: the partial result every
- * engine produces and every reduction combines (DESIGN.md, "The contract that ties it together").
+ * engine produces and every reduction combines (ARCHITECTURE.md, "The contract").
  *
  * <p>Δ is a sum, so partial sums over disjoint parts of a batch can be {@linkplain #merge merged} in any
  * grouping; the result agrees within rounding, and a fixed grouping gives the same bits every time. The

@@ -10,8 +10,8 @@ import java.util.Objects;
  * The description of a fully connected network: layer sizes, an activation per non-input layer, bias
  * units on or off, and the cost. Immutable; it says nothing about the weights (see {@link Parameters}).
  *
- * <p>Indices are zero-based: layer {@code 0} is the input layer (MATH.md's layer 1) and layer
- * {@code layers() - 1} the output layer (MATH.md's L). Weight matrix {@code w} is MATH.md's W^(w+1), the
+ * <p>Indices are zero-based: layer {@code 0} is the input layer (docs/MATH.md's layer 1) and layer
+ * {@code layers() - 1} the output layer (docs/MATH.md's L). Weight matrix {@code w} is docs/MATH.md's W^(w+1), the
  * matrix from layer {@code w} to layer {@code w + 1}, of shape {@code units(w + 1) × (units(w) + 1)} with
  * the bias on (column 0 multiplies the bias unit) and {@code units(w + 1) × units(w)} with the bias off.
  *
@@ -236,7 +236,7 @@ public final class Network {
             return this;
         }
 
-        /** Bias units on (the default, MATH.md's first derivation) or off (its second). */
+        /** Bias units on (the default) or off (docs/MATH.md, "Without bias units"). */
         public Builder bias(boolean on) {
             this.bias = on;
             return this;

@@ -3,10 +3,10 @@ package dev.backprop.core;
 import dev.backprop.core.data.DataSet;
 
 /**
- * The sequential reference engine: MATH.md loop by loop, in double precision, one example at a time. It
+ * The sequential reference engine: docs/MATH.md loop by loop, in double precision, one example at a time. It
  * is written to be checked against the page, not to be fast; every faster engine is tested against it.
  *
- * <p>Inside, layers are numbered 1..L and units 1..S_l exactly as in MATH.md: {@code a[l][0]} is the bias
+ * <p>Inside, layers are numbered 1..L and units 1..S_l exactly as in docs/MATH.md: {@code a[l][0]} is the bias
  * unit a_0^(l) = 1 and {@code a[l][1..S_l]} the activations; {@code z[l]} and {@code delta[l]} use indices
  * 1..S_l too. Weight w_jk^(l) is {@code W(l, j, k)}, with k = 0 the bias column when the bias is on.
  *
@@ -59,7 +59,7 @@ public final class ReferenceEngine implements GradientEngine {
 
     /**
      * One example worked through forward and backward, with every intermediate kept: for readers checking
-     * the page by hand and for tests. Arrays are indexed as in MATH.md: {@code z()[l][j]} is z_j^(l) for
+     * the page by hand and for tests. Arrays are indexed as in docs/MATH.md: {@code z()[l][j]} is z_j^(l) for
      * l = 2..L, j = 1..S_l; {@code a()[l][k]} is a_k^(l) for l = 1..L with {@code a()[l][0] = 1};
      * {@code delta()[l][j]} is δ_j^(l) for l = 2..L; {@code gradient()} is ∂J_i/∂W in the flat layout.
      */
@@ -85,7 +85,7 @@ public final class ReferenceEngine implements GradientEngine {
         return copy;
     }
 
-    /** The arrays of one forward and backward pass, in MATH.md's numbering. */
+    /** The arrays of one forward and backward pass, in docs/MATH.md's numbering. */
     private static final class Pass {
         final Network network;
         final double[] weights;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * MATH.md's first check: (J(w+ε) − J(w−ε)) / 2ε agrees with D for every weight, within a relative 1e-6 in
+ * docs/MATH.md's first check: (J(w+ε) − J(w−ε)) / 2ε agrees with D for every weight, within a relative 1e-6 in
  * double precision, for every activation × cost × bias setting on random 3- and 4-layer networks of odd sizes.
  */
 class FiniteDifferenceTest {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 3-3-1 network of MATH.md worked out with plain arithmetic, written formula by formula in the test
+ * The 3-3-1 network of docs/MATH.md worked out with plain arithmetic, written formula by formula in the test
  * (no loops, nothing shared with the engine), with the bias on and off.
  */
 class HandWorkedNetworkTest {

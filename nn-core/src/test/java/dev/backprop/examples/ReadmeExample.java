@@ -23,7 +23,7 @@ public final class ReadmeExample {
     /** Trains XOR, saves the model in {@code dir}, loads it and returns its four outputs. */
     public static double[] run(Path dir) throws IOException {
         // README:begin
-        // A 2-3-1 network: sigmoid units, bias units on, half squared error (the defaults of MATH.md).
+        // A 2-3-1 network: sigmoid units, bias units on, half squared error (the defaults of docs/MATH.md).
         Network network = Network.of(2, 3, 1);
         Parameters params = Parameters.initialize(network, Initializer.uniform(1.0), 2024);
 

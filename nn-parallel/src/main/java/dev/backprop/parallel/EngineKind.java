@@ -13,7 +13,7 @@ import java.util.Locale;
  * module that sees all three engines.
  */
 public enum EngineKind {
-    /** Double precision, MATH.md's loops as written, one thread: the oracle. */
+    /** Double precision, docs/MATH.md's loops as written, one thread: the oracle. */
     REFERENCE,
     /** float32 blocks on the Vector API (or its scalar twin), one thread. */
     SIMD,

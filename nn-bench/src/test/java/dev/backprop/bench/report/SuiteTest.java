@@ -24,7 +24,7 @@ class SuiteTest {
             assertTrue(batch < Suite.FULL_BATCH || Suite.LARGE.contains(c.params().get("network")), c.describe());
             assertFalse(engine.equals("reference") && batch == Suite.FULL_BATCH, c.describe());
         }
-        // every network × batch of the issue, every engine, threads 1 to 4
+        // every network × batch the suite measures, every engine, threads 1 to 4
         Set<String> combos = full.stream().filter(Suite.Config::isEngine)
                 .map(c -> c.params().get("network") + "@" + c.params().get("batch")).collect(Collectors.toSet());
         assertEquals(14, combos.size());

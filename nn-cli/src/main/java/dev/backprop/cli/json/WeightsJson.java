@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Weights as JSON, in the layout of MATH.md, for interchange and inspection:
+ * Weights as JSON, in the layout of docs/MATH.md, for interchange and inspection:
  *
  * <pre>
  * {"layers": [3, 3, 1], "activation": "sigmoid", "bias": true, "cost": "half-sse",

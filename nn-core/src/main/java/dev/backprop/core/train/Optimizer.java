@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface Optimizer {
 
-    /** Gradient descent, W := W − α D (MATH.md). */
+    /** Gradient descent, W := W − α D (docs/MATH.md). */
     static Optimizer sgd(double learningRate) {
         return new Sgd(learningRate);
     }

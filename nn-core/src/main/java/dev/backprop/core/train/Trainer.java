@@ -81,7 +81,10 @@ public final class Trainer {
         return train(params, StepGradient.of(engine, data, batch), from);
     }
 
-    /** Trains {@code params} in place from the start on the steps of {@code source}; see {@link #train(Parameters, StepGradient, TrainingPosition)}. */
+    /**
+     * Trains {@code params} in place from the start on the steps of {@code source}; see
+     * {@link #train(Parameters, StepGradient, TrainingPosition)}.
+     */
     public TrainingSummary train(Parameters params, StepGradient source) {
         return train(params, source, TrainingPosition.start(seed));
     }
@@ -256,7 +259,7 @@ public final class Trainer {
             return this;
         }
 
-        /** Full-batch gradient descent, MATH.md's algorithm. */
+        /** Full-batch gradient descent, docs/MATH.md's algorithm. */
         public Builder fullBatch() {
             return batchSize(0);
         }
