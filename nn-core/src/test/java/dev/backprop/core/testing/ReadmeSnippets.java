@@ -18,6 +18,11 @@ public final class ReadmeSnippets {
      * root) between {@code // README:begin} and {@code // README:end}, unindented by one method body.
      */
     public static void assertReadmeShows(String source) throws IOException {
+        assertPageShows("README.md", source);
+    }
+
+    /** As {@link #assertReadmeShows}, for another page of the documentation ({@code page} from the root). */
+    public static void assertPageShows(String page, String source) throws IOException {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<String> lines = Files.readAllLines(root.resolve(source));
         int begin = lines.indexOf("        // README:begin");
@@ -26,8 +31,8 @@ public final class ReadmeSnippets {
         String snippet = lines.subList(begin + 1, end).stream()
                 .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
                 .collect(Collectors.joining("\n"));
-        String readme = Files.readString(root.resolve("README.md"));
-        assertTrue(readme.contains(snippet), "README.md must contain the example between the README markers of "
+        String readme = Files.readString(root.resolve(page));
+        assertTrue(readme.contains(snippet), page + " must contain the example between the README markers of "
                 + source + ", verbatim:\n" + snippet);
     }
 }

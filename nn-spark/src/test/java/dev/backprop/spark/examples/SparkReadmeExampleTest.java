@@ -50,6 +50,6 @@ class SparkReadmeExampleTest {
 
     @Test
     void theReadmeShowsExactlyTheCodeThatIsCompiled() throws IOException {
-        ReadmeSnippets.assertReadmeShows("nn-spark/src/test/java/dev/backprop/spark/examples/SparkReadmeExample.java");
+        ReadmeSnippets.assertPageShows("docs/SPARK.md", "nn-spark/src/test/java/dev/backprop/spark/examples/SparkReadmeExample.java");
     }
 }
