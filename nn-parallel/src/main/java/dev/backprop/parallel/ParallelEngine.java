@@ -138,23 +138,25 @@ public final class ParallelEngine implements GradientEngine {
 
     @Override
     public synchronized void accumulate(Parameters params, DataSet data, int from, int to, GradientSum sum) {
-        Shapes.checkGradient(params, data, from, to, sum);
-        if (from == to) {
-            return;
-        }
-        prepare(params);
-        run(data, from, to, sum, false, null, 0);
+        gradient(params, data, from, to, sum, false);
     }
 
     @Override
     public synchronized void compute(Parameters params, DataSet data, int from, int to, GradientSum sum) {
+        gradient(params, data, from, to, sum, true);
+    }
+
+    /** Δ over [from, to) added into {@code sum}, or written over it when {@code replace}. */
+    private void gradient(Parameters params, DataSet data, int from, int to, GradientSum sum, boolean replace) {
         Shapes.checkGradient(params, data, from, to, sum);
         if (from == to) {
-            sum.reset();
+            if (replace) {
+                sum.reset();
+            }
             return;
         }
         prepare(params);
-        run(data, from, to, sum, true, null, 0);
+        run(data, from, to, sum, replace, null, 0);
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.core.train.Trainer;
+import dev.backprop.core.train.TrainingListener;
 import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
 import java.nio.file.Path;
@@ -115,12 +117,16 @@ public final class SparkTrain implements Callable<Integer> {
             Parameters params = Parameters.initialize(network, Initializer.he(), seed);
             long start = System.nanoTime();
             long[] epochStart = {start};
-            SparkTrainer.builder(new SparkGradient(sc, engine)).optimizer(Optimizer.adam(learningRate)).batchSize(batch)
-                    .epochs(epochs).seed(seed).onEpoch(epoch -> {
-                        long now = System.nanoTime();
-                        System.out.printf(Locale.ROOT, "epoch %2d/%d  %.1f s%n", epoch, epochs, (now - epochStart[0]) / 1e9);
-                        epochStart[0] = now;
-                    }).build().train(params, train);
+            Trainer trainer = Trainer.builder().optimizer(Optimizer.adam(learningRate)).batchSize(batch).epochs(epochs)
+                    .seed(seed).listener(new TrainingListener() {
+                        @Override
+                        public void onEpoch(int epoch, double meanLoss, long nanos) {
+                            long now = System.nanoTime();
+                            System.out.printf(Locale.ROOT, "epoch %2d/%d  %.1f s%n", epoch, epochs, (now - epochStart[0]) / 1e9);
+                            epochStart[0] = now;
+                        }
+                    }).build();
+            new SparkTrainer(new SparkGradient(sc, engine), trainer).train(params, train);
             System.out.printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - start) / 1e9);
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("trainer", "nn-spark");

@@ -3,6 +3,6 @@
  * partitions ({@link dev.backprop.spark.SparkDataSet}); each step broadcasts the weights, every partition
  * computes its {@link dev.backprop.core.GradientSum} with the SIMD or parallel engine of its executor, the
  * partial sums are combined in a pairwise tree whose shape depends on the partition count only, and the driver
- * takes D = Δ/m once and applies the nn-core optimizer ({@link dev.backprop.spark.SparkTrainer}).
+ * runs the one nn-core {@link dev.backprop.core.train.Trainer} on those sums ({@link dev.backprop.spark.SparkTrainer}).
  */
 package dev.backprop.spark;

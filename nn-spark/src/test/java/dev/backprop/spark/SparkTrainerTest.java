@@ -68,8 +68,8 @@ class SparkTrainerTest {
     void fullBatchTrainingReachesTheSingleMachineTrainersAccuracy() {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, PARTITIONS);
         Parameters onSpark = start();
-        SparkTrainer.builder(new SparkGradient(LocalSpark.context(), EngineKind.PARALLEL))
-                .optimizer(Optimizer.adam(0.003)).epochs(25).build().train(onSpark, spread);
+        new SparkTrainer(new SparkGradient(LocalSpark.context(), EngineKind.PARALLEL), Trainer.builder()
+                .optimizer(Optimizer.adam(0.003)).epochs(25).build()).train(onSpark, spread);
         Parameters alone = start();
         try (SimdEngine engine = new SimdEngine()) {
             Trainer.builder(engine).optimizer(Optimizer.adam(0.003)).fullBatch().epochs(25).build().train(alone, train);
@@ -86,11 +86,11 @@ class SparkTrainerTest {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train, PARTITIONS);
         SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         Parameters first = start();
-        Trainer.TrainingSummary result = SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256)
-                .epochs(2).seed(9).build().train(first, spread);
+        Trainer.TrainingSummary result = new SparkTrainer(gradient, Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(256)
+                .epochs(2).seed(9).build()).train(first, spread);
         assertEquals(2 * 16, result.steps());
         Parameters second = start();
-        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256).epochs(2).seed(9).build()
+        new SparkTrainer(gradient, Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(256).epochs(2).seed(9).build())
                 .train(second, spread);
         assertEquals(first, second, "two runs with the same seed and partitioning");
 
@@ -117,13 +117,13 @@ class SparkTrainerTest {
         SparkDataSet spread = SparkDataSet.of(LocalSpark.context(), train.select(range(1000)), 3);
         SparkGradient gradient = new SparkGradient(LocalSpark.context(), EngineKind.SIMD);
         Parameters whole = start();
-        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).l2(1e-3)
-                .build().train(whole, spread);
+        new SparkTrainer(gradient, Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).l2(1e-3)
+                .build()).train(whole, spread);
 
         Optimizer first = Optimizer.adam(0.002);
         List<Long> steps = new ArrayList<>();
-        SparkTrainer[] trainer = new SparkTrainer[1];
-        trainer[0] = SparkTrainer.builder(gradient).optimizer(first).batchSize(200).epochs(2).seed(5).l2(1e-3)
+        Trainer[] trainer = new Trainer[1];
+        trainer[0] = Trainer.builder().optimizer(first).batchSize(200).epochs(2).seed(5).l2(1e-3)
                 .listener(new TrainingListener() {
                     @Override
                     public void onStep(int epoch, long step, int examples, double loss) {
@@ -134,20 +134,20 @@ class SparkTrainerTest {
                     }
                 }).build();
         Parameters parts = start();
-        Trainer.TrainingSummary stopped = trainer[0].train(parts, spread);
+        Trainer.TrainingSummary stopped = new SparkTrainer(gradient, trainer[0]).train(parts, spread);
         assertTrue(stopped.stopped());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), steps);
         assertEquals(2, stopped.next().epoch());
         assertEquals(2, stopped.next().batch());
         Optimizer second = Optimizer.adam(0.002);
         second.restore(first.steps(), first.state());
-        Trainer.TrainingSummary rest = SparkTrainer.builder(gradient).optimizer(second).batchSize(200).epochs(2)
-                .seed(5).l2(1e-3).build().train(parts, spread, stopped.next());
+        Trainer.TrainingSummary rest = new SparkTrainer(gradient, Trainer.builder().optimizer(second).batchSize(200).epochs(2)
+                .seed(5).l2(1e-3).build()).train(parts, spread, stopped.next());
         assertEquals(10, rest.steps());
         assertEquals(whole, parts, "the resumed Spark run must end with the same bits");
 
         Parameters withoutL2 = start();
-        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).build()
+        new SparkTrainer(gradient, Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(200).epochs(2).seed(5).build())
                 .train(withoutL2, spread);
         assertNotEquals(whole, withoutL2, "L2 must change the steps");
         spread.unpersist();
@@ -174,7 +174,7 @@ class SparkTrainerTest {
         ModelFile.write(plain, new Model(params, Map.of("trained", "plain")));
         Parameters loaded = ModelFile.read(plain).parameters();
         assertEquals(params, loaded);
-        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.003)).epochs(3).build().train(loaded, spread);
+        new SparkTrainer(gradient, Trainer.builder().optimizer(Optimizer.adam(0.003)).epochs(3).build()).train(loaded, spread);
         // ... saved by the Spark side and read back by the plain library, which predicts with it.
         Path fromSpark = dir.resolve("spark.nnbp");
         ModelFile.write(fromSpark, new Model(loaded, Map.of("trained", "spark")));

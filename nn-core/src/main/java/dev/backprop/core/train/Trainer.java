@@ -184,6 +184,16 @@ public final class Trainer {
         return epochs;
     }
 
+    /** Examples per step; 0 for the full batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The seed of the order of examples (and of a source's own samples, for a source that draws them). */
+    public long seed() {
+        return seed;
+    }
+
     /**
      * D += λ W and returns (λ/2) Σ W², both over the weights that do not multiply a bias unit: the penalty
      * shrinks connections, not offsets.

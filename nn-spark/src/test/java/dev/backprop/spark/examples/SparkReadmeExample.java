@@ -4,6 +4,7 @@ import dev.backprop.core.Parameters;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.core.train.Trainer;
 import dev.backprop.parallel.EngineKind;
 import dev.backprop.spark.SparkDataSet;
 import dev.backprop.spark.SparkGradient;
@@ -28,8 +29,8 @@ public final class SparkReadmeExample {
         Parameters params = ModelFile.read(dir.resolve("start.nnbp")).parameters(); // or Parameters.initialize(...)
         SparkGradient gradient = new SparkGradient(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                 EngineKind.PARALLEL);
-        SparkTrainer.builder(gradient).optimizer(Optimizer.adam(0.002)).batchSize(256).epochs(5).seed(1)
-                .build().train(params, train); // batchSize(0): full-batch gradient descent
+        Trainer trainer = Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(256).epochs(5).seed(1).build();
+        new SparkTrainer(gradient, trainer).train(params, train); // batchSize(0): full-batch gradient descent
         ModelFile.write(dir.resolve("model.nnbp"), new Model(params, Map.of("trainer", "nn-spark")));
         // README:end
         train.unpersist();
