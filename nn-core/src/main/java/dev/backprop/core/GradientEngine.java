@@ -49,6 +49,16 @@ public interface GradientEngine extends AutoCloseable {
      */
     void predict(Parameters params, DataSet data, int from, int to, double[] outputs);
 
+    /**
+     * Runs {@code task} over {@code [0, size)}, cut into slices that this engine's threads take side by side
+     * when it has threads of its own, and returns when every slice is done. The trainer gives it the
+     * optimizer's update, so that the element-wise work between two gradients runs on every thread the
+     * gradient ran on. The default runs the whole range on the calling thread.
+     */
+    default void runInSlices(int size, RangeTask task) {
+        task.run(0, size);
+    }
+
     /** Releases threads or buffers the engine owns. The default has nothing to release. */
     @Override
     default void close() {

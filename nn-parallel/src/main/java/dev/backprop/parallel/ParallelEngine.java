@@ -58,6 +58,7 @@ public final class ParallelEngine implements GradientEngine {
     private final int threads;
     private final Chunking chunking;
     private final int block;
+    private final SliceRunner updateSlices;
 
     private final SyncStack<SimdEngine> engines = new SyncStack<>();
     private final SyncStack<GradientSum> sums = new SyncStack<>();
@@ -104,6 +105,7 @@ public final class ParallelEngine implements GradientEngine {
         this.threads = threads;
         this.chunking = chunking;
         this.block = block;
+        this.updateSlices = new SliceRunner(pool, threads);
     }
 
     private static ForkJoinPool checkThreads(int threads) {
@@ -124,6 +126,15 @@ public final class ParallelEngine implements GradientEngine {
     @Override
     public String name() {
         return "parallel";
+    }
+
+    /** The optimizer's update and other element-wise work of a step, on the threads the gradient runs on. */
+    @Override
+    public void runInSlices(int size, dev.backprop.core.RangeTask task) {
+        if (closed) {
+            throw new IllegalStateException("the parallel engine is closed");
+        }
+        updateSlices.run(size, task);
     }
 
     /** The number of threads a call computes on, the caller's included. */

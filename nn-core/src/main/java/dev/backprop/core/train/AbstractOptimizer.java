@@ -1,11 +1,22 @@
 package dev.backprop.core.train;
 
+import dev.backprop.core.RangeTask;
+
 import java.util.List;
 
-/** The learning rate, the step count and the size check shared by the optimizers. */
-abstract class AbstractOptimizer implements Optimizer {
+/**
+ * The learning rate, the step count and the size check shared by the optimizers, and the cut of a step
+ * into slices: a step is {@link #prepare} once (state, per-step constants), then {@link #apply} over
+ * ranges of the weights, which an engine's threads may take side by side. Every index is computed alone,
+ * so the weights have the same bits however the range is cut.
+ */
+abstract class AbstractOptimizer implements Optimizer, RangeTask {
     private double learningRate;
     private long steps;
+    // The step in progress, read by the slices: set before the engine runs them, cleared after.
+    private double[] stepWeights;
+    private double[] stepGradient;
+    private double stepDivisor;
 
     AbstractOptimizer(double learningRate) {
         setLearningRate(learningRate);
@@ -13,15 +24,47 @@ abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public final void update(double[] weights, double[] d) {
-        if (weights.length != d.length) {
-            throw new IllegalArgumentException("gradient has " + d.length + " entries for " + weights.length + " weights");
-        }
-        steps++;
-        apply(weights, d, learningRate, steps);
+        step(weights, d, 1.0, null);
     }
 
-    /** One step; {@code step} counts from 1. */
-    abstract void apply(double[] weights, double[] d, double alpha, long step);
+    /**
+     * One step from the gradient D = {@code g} / {@code divisor}, element by element (the division is
+     * exact for a divisor of 1, so an array that already holds D passes 1): the trainer passes Δ and m, which
+     * saves the pass that writes D. The slices run on {@code source}'s threads, or on this thread when it is
+     * null.
+     */
+    final void step(double[] weights, double[] g, double divisor, StepGradient source) {
+        if (weights.length != g.length) {
+            throw new IllegalArgumentException("gradient has " + g.length + " entries for " + weights.length + " weights");
+        }
+        steps++;
+        prepare(weights.length, steps);
+        stepWeights = weights;
+        stepGradient = g;
+        stepDivisor = divisor;
+        try {
+            if (engine == null) {
+                run(0, weights.length);
+            } else {
+                engine.runInSlices(weights.length, this);
+            }
+        } finally {
+            stepWeights = null;
+            stepGradient = null;
+        }
+    }
+
+    /** A slice of the step in progress. */
+    @Override
+    public final void run(int from, int to) {
+        apply(stepWeights, stepGradient, stepDivisor, learningRate, from, to);
+    }
+
+    /** Makes the state for {@code length} weights on first use and the constants of step {@code step} (from 1). */
+    abstract void prepare(int length, long step);
+
+    /** Indices [from, to) of the step: W from D_i = g_i / divisor, with learning rate {@code alpha}. */
+    abstract void apply(double[] weights, double[] g, double divisor, double alpha, int from, int to);
 
     @Override
     public final double learningRate() {
@@ -72,10 +115,10 @@ abstract class AbstractOptimizer implements Optimizer {
     abstract void restoreState(double[][] state);
 
     /** A restored state must be for these weights. */
-    static void checkStateLength(double[] state, double[] weights) {
-        if (state.length != weights.length) {
+    static void checkStateLength(double[] state, int weights) {
+        if (state.length != weights) {
             throw new IllegalArgumentException("the optimizer state was restored for " + state.length
-                    + " weights, but the network has " + weights.length);
+                    + " weights, but the network has " + weights);
         }
     }
 

@@ -12,6 +12,8 @@ final class Adam extends AbstractOptimizer {
     private final double epsilon;
     private double[] m;
     private double[] v;
+    private double correction1;
+    private double correction2;
 
     Adam(double learningRate, double beta1, double beta2, double epsilon) {
         super(learningRate);
@@ -24,20 +26,29 @@ final class Adam extends AbstractOptimizer {
     }
 
     @Override
-    void apply(double[] weights, double[] d, double alpha, long step) {
+    void prepare(int length, long step) {
         if (m == null) {
-            m = new double[weights.length];
-            v = new double[weights.length];
+            m = new double[length];
+            v = new double[length];
         }
-        checkStateLength(m, weights);
+        checkStateLength(m, length);
         // StrictMath.pow: the same bits on every JDK, so training is reproducible across JVMs
-        double correction1 = 1.0 - StrictMath.pow(beta1, step);
-        double correction2 = 1.0 - StrictMath.pow(beta2, step);
-        for (int i = 0; i < weights.length; i++) {
-            m[i] = beta1 * m[i] + (1.0 - beta1) * d[i];
-            v[i] = beta2 * v[i] + (1.0 - beta2) * d[i] * d[i];
-            double mHat = m[i] / correction1;
-            double vHat = v[i] / correction2;
+        correction1 = 1.0 - StrictMath.pow(beta1, step);
+        correction2 = 1.0 - StrictMath.pow(beta2, step);
+    }
+
+    @Override
+    void apply(double[] weights, double[] g, double divisor, double alpha, int from, int to) {
+        double c1 = correction1;
+        double c2 = correction2;
+        for (int i = from; i < to; i++) {
+            double d = g[i] / divisor;
+            double mi = beta1 * m[i] + (1.0 - beta1) * d;
+            double vi = beta2 * v[i] + (1.0 - beta2) * d * d;
+            m[i] = mi;
+            v[i] = vi;
+            double mHat = mi / c1;
+            double vHat = vi / c2;
             weights[i] -= alpha * mHat / (Math.sqrt(vHat) + epsilon);
         }
     }

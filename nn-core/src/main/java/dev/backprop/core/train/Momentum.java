@@ -15,15 +15,20 @@ final class Momentum extends AbstractOptimizer {
     }
 
     @Override
-    void apply(double[] weights, double[] d, double alpha, long step) {
+    void prepare(int length, long step) {
         if (velocity == null) {
-            velocity = new double[weights.length];
+            velocity = new double[length];
         }
-        checkStateLength(velocity, weights);
-        for (int i = 0; i < weights.length; i++) {
-            double v = mu * velocity[i] + d[i];
+        checkStateLength(velocity, length);
+    }
+
+    @Override
+    void apply(double[] weights, double[] g, double divisor, double alpha, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double d = g[i] / divisor;
+            double v = mu * velocity[i] + d;
             velocity[i] = v;
-            weights[i] -= alpha * (nesterov ? d[i] + mu * v : v);
+            weights[i] -= alpha * (nesterov ? d + mu * v : v);
         }
     }
 

@@ -9,9 +9,14 @@ final class Sgd extends AbstractOptimizer {
     }
 
     @Override
-    void apply(double[] weights, double[] d, double alpha, long step) {
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] -= alpha * d[i];
+    void prepare(int length, long step) {
+        // nothing to keep, nothing that changes with the step
+    }
+
+    @Override
+    void apply(double[] weights, double[] g, double divisor, double alpha, int from, int to) {
+        for (int i = from; i < to; i++) {
+            weights[i] -= alpha * (g[i] / divisor);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.backprop.core.train;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Parameters;
+import dev.backprop.core.RangeTask;
 import dev.backprop.core.data.DataSet;
 
 /**
@@ -35,6 +36,14 @@ public interface StepGradient {
     void compute(Parameters params, int[] order, int from, int to, long step, GradientSum sum);
 
     /**
+     * Runs element-wise work of the step on this source's threads, as {@link GradientEngine#runInSlices}
+     * does: the trainer gives it the optimizer's update. The default runs it on the calling thread.
+     */
+    default void runInSlices(int size, int grain, RangeTask task) {
+        task.run(0, size);
+    }
+
+    /**
      * The steps of {@code engine} over {@code data}: the whole set in place, or a shuffled mini-batch of at
      * most {@code batch} examples gathered into a buffer made once, so that a step allocates nothing.
      */
@@ -45,6 +54,11 @@ public interface StepGradient {
             @Override
             public int size() {
                 return data.size();
+            }
+
+            @Override
+            public void runInSlices(int size, int grain, RangeTask task) {
+                engine.runInSlices(size, grain, task);
             }
 
             @Override

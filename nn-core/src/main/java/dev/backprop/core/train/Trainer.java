@@ -142,14 +142,19 @@ public final class Trainer {
                 int lo = b * batch;
                 int hi = Math.min(m, lo + batch);
                 source.compute(params, order, lo, hi, step, sum);
-                sum.gradientInto(d); // D = Δ / m, once
-                double loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
+                double loss;
+                if (l2 > 0 || !(optimizer instanceof AbstractOptimizer)) {
+                    sum.gradientInto(d); // D = Δ / m, once
+                    loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
+                } else {
+                    loss = sum.loss(); // D = Δ / m is formed inside the update, element by element
+                }
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("the cost became " + loss + " at epoch " + epoch + ", step "
                             + (step + 1) + " with learning rate " + optimizer.learningRate()
                             + "; lower the learning rate or scale the inputs. The weights are those before this step.");
                 }
-                optimizer.update(weights, d);
+                update(source, weights, sum, d);
                 step++;
                 epochLoss += sum.lossSum();
                 lastLoss = loss;
@@ -168,6 +173,23 @@ public final class Trainer {
             }
         }
         return new TrainingSummary(step, lastLoss, new TrainingPosition(epochs + 1, 0, step, 0.0, shuffleState), false);
+    }
+
+    /**
+     * The optimizer's step, on the source's threads when it has them: the update is element-wise, so it
+     * gives the same bits on any number of threads. Without L2, D = Δ/m is formed inside the update, which
+     * saves a pass that writes D and one that reads it back; with L2, D already holds D + λW.
+     */
+    private void update(StepGradient source, double[] weights, GradientSum sum, double[] d) {
+        if (optimizer instanceof AbstractOptimizer sliced) {
+            if (l2 > 0) {
+                sliced.step(weights, d, 1.0, source);
+            } else {
+                sliced.step(weights, sum.deltaSum(), sum.count(), source);
+            }
+        } else {
+            optimizer.update(weights, d);
+        }
     }
 
     /**
