@@ -128,13 +128,13 @@ public final class ParallelEngine implements GradientEngine {
         return "parallel";
     }
 
-    /** The optimizer's update and other element-wise work of a step, on the threads the gradient runs on. */
+    /** The optimizer's update and the batch's gathering, on the threads the gradient runs on. */
     @Override
-    public void runInSlices(int size, dev.backprop.core.RangeTask task) {
+    public void runInSlices(int size, int grain, dev.backprop.core.RangeTask task) {
         if (closed) {
             throw new IllegalStateException("the parallel engine is closed");
         }
-        updateSlices.run(size, task);
+        updateSlices.run(size, grain, task);
     }
 
     /** The number of threads a call computes on, the caller's included. */

@@ -12,11 +12,10 @@ import java.util.concurrent.RecursiveAction;
  * wake-up would be a large part of it.
  *
  * <p>How the range is cut does not change a bit of an element-wise task's result; slices start at
- * multiples of 8 indices so that two threads never write one cache line of doubles.
+ * multiples of 8 indices so that two threads never write one cache line of doubles (or, for a batch's
+ * rows, split fewer of them).
  */
 final class SliceRunner {
-    /** Below this many indices per thread the work is not worth a worker's wake-up. */
-    static final int MIN_PER_THREAD = 8192;
     private static final long SPIN_NANOS = 200_000;
 
     private final ForkJoinPool pool;
@@ -37,10 +36,12 @@ final class SliceRunner {
         }
     }
 
-    /** Runs {@code task} over {@code [0, size)} and returns when every slice is done. */
-    synchronized void run(int size, RangeTask task) {
-        int used = Math.min(parts, Math.max(1, size / MIN_PER_THREAD));
-        if (used == 1) {
+    /**
+     * Runs {@code task} over {@code [0, size)} and returns when every slice is done; with fewer than
+     * {@code grain} indices per thread, all on the calling thread, as the work is not worth a wake-up.
+     */
+    synchronized void run(int size, int grain, RangeTask task) {
+        if (parts == 1 || size / parts < Math.max(1, grain)) {
             task.run(0, size);
             return;
         }

@@ -33,7 +33,7 @@ class SlicedUpdateTest {
                 for (int size : new int[] {0, 1, 8191, 16_384, 100_003}) {
                     AtomicIntegerArray visits = new AtomicIntegerArray(size);
                     AtomicIntegerArray onWorker = new AtomicIntegerArray(1);
-                    engine.runInSlices(size, (from, to) -> {
+                    engine.runInSlices(size, 8192, (from, to) -> {
                         boolean worker = Thread.currentThread().getName().startsWith("nn-parallel-");
                         for (int i = from; i < to; i++) {
                             visits.incrementAndGet(i);
@@ -45,7 +45,7 @@ class SlicedUpdateTest {
                     for (int i = 0; i < size; i++) {
                         assertEquals(1, visits.get(i), "index " + i + " of " + size + " on " + threads + " threads");
                     }
-                    boolean sliced = threads > 1 && size >= 2 * SliceRunner.MIN_PER_THREAD;
+                    boolean sliced = threads > 1 && size / threads >= 8192;
                     assertEquals(sliced ? 1 : 0, onWorker.get(0), size + " indices on " + threads + " threads");
                 }
             }
@@ -55,7 +55,7 @@ class SlicedUpdateTest {
     @Test
     void aSliceThatFailsFailsTheRunAndTheEngineCarriesOn() {
         try (ParallelEngine engine = new ParallelEngine(2)) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.runInSlices(50_000,
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.runInSlices(50_000, 1,
                     (from, to) -> {
                         if (from > 0) {
                             throw new IllegalStateException("slice from " + from + " failed");
@@ -63,7 +63,7 @@ class SlicedUpdateTest {
                     }));
             assertEquals("slice from 25000 failed", e.getMessage());
             int[] count = new int[1];
-            engine.runInSlices(10, (from, to) -> count[0] += to - from);
+            engine.runInSlices(10, 1, (from, to) -> count[0] += to - from);
             assertEquals(10, count[0]);
         }
     }
@@ -77,7 +77,7 @@ class SlicedUpdateTest {
             }
         };
         try (ParallelEngine engine = new ParallelEngine(2)) {
-            assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.runInSlices(x.length, task), "nn-parallel-", 0,
+            assertEquals(0, Allocations.fewestBytesPerCall(() -> engine.runInSlices(x.length, 8192, task), "nn-parallel-", 0,
                     Duration.ofSeconds(20)), "bytes allocated by a sliced run, on the caller and the pool");
         }
     }
@@ -91,7 +91,7 @@ class SlicedUpdateTest {
     @Test
     void trainingWithTheUpdateInSlicesHasTheBitsOfTheSequentialUpdate() {
         Network network = RandomProblems.network(new int[] {300, 60, 10}, Activation.TANH, Activation.SOFTMAX, true);
-        assertTrue(network.parameterCount() >= 2 * SliceRunner.MIN_PER_THREAD, network.parameterCount() + " weights");
+        assertTrue(network.parameterCount() >= 2 * 8192, network.parameterCount() + " weights");
         DataSet data = RandomProblems.data(network, 200, 3, false);
         @SuppressWarnings("unchecked")
         Supplier<Optimizer>[] optimizers = new Supplier[] {
@@ -122,14 +122,14 @@ class SlicedUpdateTest {
     }
 
     @Test
-    void withL2TheWeightsAreTheSameOnEveryThreadCount() {
+    void withL2AndShuffledBatchesGatheredInSlicesTheWeightsAreTheSameOnEveryThreadCount() {
         Network network = RandomProblems.network(new int[] {300, 60, 10}, Activation.RELU, Activation.SOFTMAX, true);
-        DataSet data = RandomProblems.data(network, 100, 4, false);
+        DataSet data = RandomProblems.data(network, 300, 4, false);
         double[] first = null;
         for (int threads = 1; threads <= 3; threads++) {
             Parameters p = RandomProblems.parameters(network, 0.2, 10);
             try (ParallelEngine engine = new ParallelEngine(threads)) {
-                Trainer.builder(engine).optimizer(Optimizer.adam(0.01)).l2(1e-3).batchSize(32).epochs(2).build()
+                Trainer.builder(engine).optimizer(Optimizer.adam(0.01)).l2(1e-3).batchSize(100).epochs(2).build()
                         .train(p, data);
             }
             if (first == null) {

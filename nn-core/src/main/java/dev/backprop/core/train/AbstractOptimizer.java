@@ -17,6 +17,8 @@ abstract class AbstractOptimizer implements Optimizer, RangeTask {
     private double[] stepWeights;
     private double[] stepGradient;
     private double stepDivisor;
+    /** Weights per thread below which a step is not worth a worker's wake-up. */
+    static final int SLICE = 8192;
 
     AbstractOptimizer(double learningRate) {
         setLearningRate(learningRate);
@@ -46,7 +48,7 @@ abstract class AbstractOptimizer implements Optimizer, RangeTask {
             if (engine == null) {
                 run(0, weights.length);
             } else {
-                engine.runInSlices(weights.length, this);
+                engine.runInSlices(weights.length, SLICE, this);
             }
         } finally {
             stepWeights = null;
