@@ -12,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Kernels} on the Vector API. Loaded only after {@link VectorSupport} has found the module, so
  * that the species below is a constant the JIT can fold, at the width chosen for this JVM.
  *
- * <p>GEMM shape (as in Lucene's and llama3.java's kernels): the k dimension is cut into blocks of
- * {@value #KC} so that a strip of B stays in L1/L2 while every row tile of A streams past it; inside, a
- * register tile of {@value #MR} rows × 3 vectors of C accumulates with independent FMAs, A's value
+ * <p>GEMM shape (BLIS's: one register tile sized to the register file, loops around it): the k dimension
+ * is cut into blocks of {@value #KC} so that a strip of B stays in L1/L2 while every row tile of A streams
+ * past it; inside, a register tile of 8 rows (32 vector registers) or 4 rows (16) × 3 vectors of C
+ * accumulates with independent FMAs, A's value
  * broadcast and B's row loaded as vectors from a strip of B copied to consecutive memory first (or kept
  * that way: {@link #gemmPacked}). Tails: one row at a time, then one vector wide, then scalar
  * columns. No masked operations, and no helper methods that take vectors: a call the JIT does not inline
@@ -25,6 +26,14 @@ final class PanamaKernels implements Kernels {
             VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.selection().bits()));
     static final int L = S.length();
     static final int MR = 4;
+    /**
+     * Whether the register tile is 8 rows × 3 vectors (24 accumulators, 3 of B and a broadcast: 28 of 32
+     * registers) rather than 4 × 3 (16 of 16). The taller tile loads less per FMA (11 loads for 24 FMAs
+     * against 7 for 12) and spreads a step's loop and bounds checks over twice the work; on 16 registers
+     * it would spill. On this project's Zen 5 with AVX-512 it took GEMM 1024³ from about 90 to 120-170
+     * GFLOP/s; with -XX:UseAVX=2 (16 ymm registers) 4 × 3 reached 85-89 and 6 × 2 only 35-65.
+     */
+    static final boolean TALL = VectorSupport.selection().registers() >= 32;
     static final int NR = 3 * L;
     static final int KC = Panels.KC;
     /** Vectors that hold the logical lanes of a dot product: 1 at 512 bits, 2 at 256, 4 at 128. */
@@ -45,6 +54,8 @@ final class PanamaKernels implements Kernels {
 
     /** The packed strip of B; one per instance, which is why an instance serves one thread. */
     private final float[] panel = new float[KC * NR];
+    /** The sums of an 8 × 3 register tile on their way to C. */
+    private final float[] tile = new float[24 * L];
     /** The lanes of a dot product's sum, added in the fixed order of {@link FixedLanes}. */
     private final float[] lanes = new float[FixedLanes.LANES];
 
@@ -116,16 +127,22 @@ final class PanamaKernels implements Kernels {
 
     /**
      * Columns [j0, j1) of C over rows [p0, p1) of B, B(p, j) = {@code b[bOff + p·bRs + j]}: register tiles
-     * {@link #NR} wide while they fit, then one vector wide, then scalar columns. Which columns take which
+     * {@link #NR} wide while they fit (8 or 4 rows tall, see {@link #TALL}), then one vector wide, then scalar
+     * columns. Every path sums each C(i, j) the same way, so the tile changes no bit. Which columns take which
      * path depends only on where the columns end, and {@link Panels#WIDTH} is a multiple of the vector length,
      * so a packed and an unpacked B take the same paths for the same columns and give the same bits.
      */
-    private static void columns(int m, int j0, int j1, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+    private void columns(int m, int j0, int j1, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
             float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add) {
         int j = j0;
         for (; j + NR <= j1; j += NR) {
             int i = 0;
-            for (; i + MR <= m; i += MR) {
+            if (TALL) {
+                for (; i + 8 <= m; i += 8) {
+                    tile8x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add, tile);
+                }
+            }
+            for (; i + 4 <= m; i += 4) {
                 tile4x3(i, j, p0, p1, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, add);
             }
             for (; i < m; i++) {
@@ -243,30 +260,127 @@ final class PanamaKernels implements Kernels {
         int r0 = cOff + i * cRs + j;
         if (add) {
             FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
-            FloatVector.fromArray(S, c, r0 + L).add(c01).intoArray(c, r0 + L);
+            FloatVector.fromArray(S, c, r0 + 1 * L).add(c01).intoArray(c, r0 + 1 * L);
             FloatVector.fromArray(S, c, r0 + 2 * L).add(c02).intoArray(c, r0 + 2 * L);
-            FloatVector.fromArray(S, c, r0 + cRs).add(c10).intoArray(c, r0 + cRs);
-            FloatVector.fromArray(S, c, r0 + cRs + L).add(c11).intoArray(c, r0 + cRs + L);
-            FloatVector.fromArray(S, c, r0 + cRs + 2 * L).add(c12).intoArray(c, r0 + cRs + 2 * L);
+            FloatVector.fromArray(S, c, r0 + 1 * cRs).add(c10).intoArray(c, r0 + 1 * cRs);
+            FloatVector.fromArray(S, c, r0 + 1 * cRs + 1 * L).add(c11).intoArray(c, r0 + 1 * cRs + 1 * L);
+            FloatVector.fromArray(S, c, r0 + 1 * cRs + 2 * L).add(c12).intoArray(c, r0 + 1 * cRs + 2 * L);
             FloatVector.fromArray(S, c, r0 + 2 * cRs).add(c20).intoArray(c, r0 + 2 * cRs);
-            FloatVector.fromArray(S, c, r0 + 2 * cRs + L).add(c21).intoArray(c, r0 + 2 * cRs + L);
+            FloatVector.fromArray(S, c, r0 + 2 * cRs + 1 * L).add(c21).intoArray(c, r0 + 2 * cRs + 1 * L);
             FloatVector.fromArray(S, c, r0 + 2 * cRs + 2 * L).add(c22).intoArray(c, r0 + 2 * cRs + 2 * L);
             FloatVector.fromArray(S, c, r0 + 3 * cRs).add(c30).intoArray(c, r0 + 3 * cRs);
-            FloatVector.fromArray(S, c, r0 + 3 * cRs + L).add(c31).intoArray(c, r0 + 3 * cRs + L);
+            FloatVector.fromArray(S, c, r0 + 3 * cRs + 1 * L).add(c31).intoArray(c, r0 + 3 * cRs + 1 * L);
             FloatVector.fromArray(S, c, r0 + 3 * cRs + 2 * L).add(c32).intoArray(c, r0 + 3 * cRs + 2 * L);
         } else {
             c00.intoArray(c, r0);
-            c01.intoArray(c, r0 + L);
+            c01.intoArray(c, r0 + 1 * L);
             c02.intoArray(c, r0 + 2 * L);
-            c10.intoArray(c, r0 + cRs);
-            c11.intoArray(c, r0 + cRs + L);
-            c12.intoArray(c, r0 + cRs + 2 * L);
+            c10.intoArray(c, r0 + 1 * cRs);
+            c11.intoArray(c, r0 + 1 * cRs + 1 * L);
+            c12.intoArray(c, r0 + 1 * cRs + 2 * L);
             c20.intoArray(c, r0 + 2 * cRs);
-            c21.intoArray(c, r0 + 2 * cRs + L);
+            c21.intoArray(c, r0 + 2 * cRs + 1 * L);
             c22.intoArray(c, r0 + 2 * cRs + 2 * L);
             c30.intoArray(c, r0 + 3 * cRs);
-            c31.intoArray(c, r0 + 3 * cRs + L);
+            c31.intoArray(c, r0 + 3 * cRs + 1 * L);
             c32.intoArray(c, r0 + 3 * cRs + 2 * L);
+        }
+    }
+
+    /**
+     * The 8 × 3 tile of {@link #TALL}. Its 24 sums go through {@code tile} on their way to C, so that the
+     * method makes few Vector API calls: with 72 more in a written-out epilogue, C2 stopped inlining them
+     * inside the tile's compilation and boxed vectors on the heap (1.6 MB per gradient call).
+     */
+    private static void tile8x3(int i, int j, int p0, int p1, float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, int bRs, float[] c, int cOff, int cRs, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        int a0 = aOff + i * aRs;
+        int a1 = a0 + aRs;
+        int a2 = a1 + aRs;
+        int a3 = a2 + aRs;
+        int a4 = a3 + aRs;
+        int a5 = a4 + aRs;
+        int a6 = a5 + aRs;
+        int a7 = a6 + aRs;
+        for (int p = p0, bp = bOff + p0 * bRs + j; p < p1; p++, bp += bRs) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            int ap = p * aCs;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, a[a6 + ap]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, a[a7 + ap]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            c72 = x.fma(b2, c72);
+        }
+        c00.intoArray(tile, 0 * L);
+        c01.intoArray(tile, 1 * L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, 3 * L);
+        c11.intoArray(tile, 4 * L);
+        c12.intoArray(tile, 5 * L);
+        c20.intoArray(tile, 6 * L);
+        c21.intoArray(tile, 7 * L);
+        c22.intoArray(tile, 8 * L);
+        c30.intoArray(tile, 9 * L);
+        c31.intoArray(tile, 10 * L);
+        c32.intoArray(tile, 11 * L);
+        c40.intoArray(tile, 12 * L);
+        c41.intoArray(tile, 13 * L);
+        c42.intoArray(tile, 14 * L);
+        c50.intoArray(tile, 15 * L);
+        c51.intoArray(tile, 16 * L);
+        c52.intoArray(tile, 17 * L);
+        c60.intoArray(tile, 18 * L);
+        c61.intoArray(tile, 19 * L);
+        c62.intoArray(tile, 20 * L);
+        c70.intoArray(tile, 21 * L);
+        c71.intoArray(tile, 22 * L);
+        c72.intoArray(tile, 23 * L);
+        for (int r = 0, at = 0; r < 8; r++) {
+            int row = cOff + (i + r) * cRs + j;
+            for (int v = 0; v < 3; v++, at += L) {
+                FloatVector sum = FloatVector.fromArray(S, tile, at);
+                if (add) {
+                    sum = FloatVector.fromArray(S, c, row + v * L).add(sum);
+                }
+                sum.intoArray(c, row + v * L);
+            }
         }
     }
 

@@ -27,8 +27,13 @@ public final class VectorSupport {
     private VectorSupport() {
     }
 
-    /** What was chosen and why. */
-    public record Selection(boolean vectorized, int bits, String reason) {
+    /**
+     * What was chosen and why. {@code registers} is the size of the vector register file the JIT can use,
+     * which sizes the GEMM's register tile: 32 where the CPU's preferred vectors are 512 bits (AVX-512,
+     * whose 32 registers serve narrower vectors too) or on AArch64 (NEON), 16 otherwise (AVX2, or
+     * {@code -XX:UseAVX=2} on an AVX-512 CPU).
+     */
+    public record Selection(boolean vectorized, int bits, int registers, String reason) {
         /** Float lanes per vector, 1 on the scalar path. */
         public int floatLanes() {
             return vectorized ? bits / Float.SIZE : 1;
@@ -37,7 +42,8 @@ public final class VectorSupport {
         /** The one line that is logged. */
         public String describe() {
             return vectorized
-                    ? "nn-simd: Vector API enabled, " + bits + "-bit float vectors (" + floatLanes() + " lanes); " + reason
+                    ? "nn-simd: Vector API enabled, " + bits + "-bit float vectors (" + floatLanes() + " lanes), "
+                            + registers + " vector registers; " + reason
                     : "nn-simd: scalar kernels; " + reason;
         }
     }
@@ -84,31 +90,36 @@ public final class VectorSupport {
 
     /** The decision itself, without caching or logging, for tests. */
     static Selection decide(String forced, boolean modulePresent) {
+        return decide(forced, modulePresent, System.getProperty("os.arch", ""));
+    }
+
+    static Selection decide(String forced, boolean modulePresent, String arch) {
         if (forced != null && forced.trim().toLowerCase(Locale.ROOT).equals("scalar")) {
-            return new Selection(false, 0, "forced by -D" + WIDTH_PROPERTY + "=scalar");
+            return new Selection(false, 0, 0, "forced by -D" + WIDTH_PROPERTY + "=scalar");
         }
         if (!modulePresent) {
-            return new Selection(false, 0, "the " + MODULE + " module is not in this JVM;"
+            return new Selection(false, 0, 0, "the " + MODULE + " module is not in this JVM;"
                     + " pass --add-modules " + MODULE + " to the java command to enable the fast path");
         }
         Optional<Integer> preferred = PanamaSpecies.preferredBits();
         if (preferred.isEmpty()) {
-            return new Selection(false, 0, "the Vector API could not be loaded; using the scalar twin");
+            return new Selection(false, 0, 0, "the Vector API could not be loaded; using the scalar twin");
         }
         int bits = preferred.get();
+        int registers = bits >= 512 || arch.equals("aarch64") ? 32 : 16;
         if (forced != null) {
             int wanted = parseWidth(forced);
             if (wanted > bits) {
                 throw new IllegalArgumentException("-D" + WIDTH_PROPERTY + "=" + forced + " is wider than this CPU's "
                         + bits + "-bit vectors");
             }
-            return new Selection(true, wanted, "width forced by -D" + WIDTH_PROPERTY + "=" + forced
+            return new Selection(true, wanted, registers, "width forced by -D" + WIDTH_PROPERTY + "=" + forced
                     + " (the CPU prefers " + bits + ")");
         }
         if (bits < 128) {
-            return new Selection(false, 0, "the CPU's preferred vectors are " + bits + " bits, narrower than 128");
+            return new Selection(false, 0, 0, "the CPU's preferred vectors are " + bits + " bits, narrower than 128");
         }
-        return new Selection(true, bits, "the CPU's preferred width");
+        return new Selection(true, bits, registers, "the CPU's preferred width");
     }
 
     private static int parseWidth(String forced) {

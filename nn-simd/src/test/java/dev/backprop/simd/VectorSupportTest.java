@@ -43,6 +43,18 @@ class VectorSupportTest {
     }
 
     @Test
+    void theRegisterFileSizesTheTile() {
+        // 32 registers with AVX-512 (whatever width is forced) or on AArch64, 16 with AVX2 alone
+        int expected = CPU_BITS >= 512 ? 32 : 16;
+        assertEquals(expected, VectorSupport.decide(null, true, "amd64").registers());
+        assertEquals(expected, VectorSupport.decide("128", true, "amd64").registers());
+        assertEquals(32, VectorSupport.decide(null, true, "aarch64").registers());
+        assertEquals(0, VectorSupport.decide("scalar", true, "amd64").registers());
+        assertTrue(VectorSupport.decide(null, true, "amd64").describe().contains(expected + " vector registers"),
+                VectorSupport.decide(null, true, "amd64").describe());
+    }
+
+    @Test
     void theTestJvmHasTheModule() {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "Surefire's argLine must add jdk.incubator.vector");
