@@ -45,10 +45,10 @@ abstract class AbstractOptimizer implements Optimizer, RangeTask {
         stepGradient = g;
         stepDivisor = divisor;
         try {
-            if (engine == null) {
+            if (source == null) {
                 run(0, weights.length);
             } else {
-                engine.runInSlices(weights.length, SLICE, this);
+                source.runInSlices(weights.length, SLICE, this);
             }
         } finally {
             stepWeights = null;

@@ -50,7 +50,7 @@ public interface StepGradient {
     static StepGradient of(GradientEngine engine, DataSet data, int batch) {
         return new StepGradient() {
             private DataSet buffer;
-            private Gather gather;
+            private BatchGather gather;
 
             @Override
             public int size() {
@@ -72,34 +72,13 @@ public interface StepGradient {
                     buffer = data.newBuffer(batch);
                 }
                 if (gather == null || gather.order != order) {
-                    gather = new Gather(data, order, buffer);
+                    gather = new BatchGather(data, order, buffer);
                 }
                 // The rows are copied on the engine's threads, a part each, as the update is.
                 gather.lo = from;
-                engine.runInSlices(to - from, Gather.ROWS, gather);
+                engine.runInSlices(to - from, BatchGather.ROWS, gather);
                 engine.compute(params, buffer, 0, to - from, sum);
             }
         };
-    }
-
-    /** Copies a shuffled mini-batch into the contiguous buffer the engine reads, a part of its rows per slice. */
-    final class Gather implements RangeTask {
-        /** Rows per thread below which gathering is not worth a worker's wake-up. */
-        static final int ROWS = 32;
-        private final DataSet data;
-        private final int[] order;
-        private final DataSet buffer;
-        private int lo;
-
-        Gather(DataSet data, int[] order, DataSet buffer) {
-            this.data = data;
-            this.order = order;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            data.gatherInto(order, lo + from, lo + to, buffer, from);
-        }
     }
 }

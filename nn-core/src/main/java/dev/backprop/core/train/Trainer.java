@@ -4,7 +4,6 @@ import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.RangeTask;
 import dev.backprop.core.SeededRandom;
 import dev.backprop.core.data.DataSet;
 import java.util.ArrayList;
