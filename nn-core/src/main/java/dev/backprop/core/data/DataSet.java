@@ -286,8 +286,8 @@ public final class DataSet {
             throw new IllegalArgumentException("the target is not a buffer made by newBuffer() of this data set");
         }
         if (row < 0 || to - from > buffer.size - row) {
-            throw new IllegalArgumentException((to - from) + " examples from row " + row + " do not fit a buffer of "
-                    + buffer.size);
+            throw new IllegalArgumentException((to - from) + " examples " + (row == 0 ? "" : "from row " + row + " ")
+                    + "do not fit a buffer of " + buffer.size);
         }
         for (int r = row, p = from; p < to; r++, p++) {
             int i = Objects.checkIndex(order[p], size);
