@@ -2,6 +2,7 @@ package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backprop.bench.Isa;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.simd.VectorSupport;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Environment {
     static final String FILE = "environment.json";
+    /** The entry naming the ISA the forks compile to, as {@link Isa#describe()} writes it. */
+    static final String ISA = "isa (benchmarks)";
 
     private final Map<String, String> entries;
 
@@ -50,6 +53,7 @@ public final class Environment {
         e.put("jdk (report)", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
         e.put("jvm (benchmarks)", jvm == null ? ProcessHandle.current().info().command().orElse("java") : jvm);
         e.put("jvm flags", String.join(" ", jvmArgs));
+        e.put(ISA, Isa.forFork(jvmArgs).describe());
         VectorSupport.Selection s = VectorSupport.selection();
         e.put("vector species", s.vectorized() ? s.bits() + "-bit, " + s.floatLanes() + " float lanes" : "scalar (" + s.reason() + ")");
         e.put("commit", commit());
@@ -114,10 +118,12 @@ public final class Environment {
     /** The vector and FMA extensions the kernels can use, as the kernel reports them. */
     private static String cpuFlags() {
         String flags = cpuinfo("flags");
+        flags = flags != null ? flags : cpuinfo("Features");
         if (flags == null) {
             return "unknown";
         }
-        return String.join(" ", List.of(flags.split("\\s+")).stream().filter(f -> f.equals("fma") || f.startsWith("avx")).toList());
+        return String.join(" ", List.of(flags.split("\\s+")).stream().filter(f -> f.equals("fma") || f.startsWith("avx")
+                || f.equals("asimd") || f.startsWith("sve")).toList());
     }
 
     private static long memoryBytes() {
