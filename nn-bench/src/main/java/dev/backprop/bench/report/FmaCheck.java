@@ -1,9 +1,8 @@
 package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.core.io.AtomicFiles;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -49,12 +48,7 @@ public final class FmaCheck {
         if (!Files.isRegularFile(file)) {
             return new Run("no " + file.getFileName() + " beside the results", List.of());
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new FileFormatException(file, "", "is not JSON: " + e.getMessage().split("\n")[0]);
-        }
+        JsonNode root = Tools.readJson(file);
         if (root == null || !root.isObject()) {
             throw new FileFormatException(file, "", "is not tools/fma-peak's JSON: it should be an object");
         }

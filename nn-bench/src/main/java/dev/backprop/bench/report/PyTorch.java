@@ -1,8 +1,7 @@
 package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.backprop.core.io.FileFormatException;
+import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -67,12 +66,7 @@ public final class PyTorch {
         if (!Files.isRegularFile(file)) {
             return Run.absent("no " + file.getFileName() + " beside the results");
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new FileFormatException(file, "", "is not JSON: " + e.getMessage().split("\n")[0]);
-        }
+        JsonNode root = Tools.readJson(file);
         if (root == null || !root.path("available").isBoolean()) {
             throw new FileFormatException(file, "", "is not tools/torch-bench.py's JSON: it lacks \"available\"");
         }

@@ -1,9 +1,11 @@
 package dev.backprop.bench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backprop.core.io.AtomicFiles;
+import dev.backprop.core.data.FileFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,5 +93,14 @@ final class Tools {
         }
         byte[] bytes = json.writeValueAsBytes(node);
         AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
+    /** The JSON of {@code file}, a companion's or JMH's; an error naming the file when it is not JSON. */
+    static JsonNode readJson(Path file) throws IOException {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new FileFormatException(file, "", "is not JSON: " + e.getMessage().split("\n")[0]);
+        }
     }
 }
