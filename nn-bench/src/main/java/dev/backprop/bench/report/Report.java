@@ -143,7 +143,7 @@ public final class Report {
         page.heading("Headline: " + Suite.HEADLINE + ", sigmoid, half squared error");
         page.paragraph("The headline network at a mini-batch of 256 and at the full batch of 60,000 examples. "
                 + "\"vs 1 thread\" is the parallel engine's speedup over itself on one thread; \"vs reference\" is against "
-                + "the reference engine at the same batch; the FMA peak is the ceiling of one core (above) times the cores used.");
+                + "the reference engine at the same batch; the FMA peak is the measured one of one core times the cores used.");
         page.table(ENGINE_HEADER, rows.stream().map(this::engineRow).toList());
     }
 
