@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-@Warmup(iterations = 5, time = 1) // C2 took 4-6 s to replace the boxed C1 code on a loaded 2-core machine
+@Warmup(iterations = 10, time = 1) // C2 took 6-10 s to replace the boxed C1 code on a loaded 2-core machine
 @Measurement(iterations = 5, time = 1)
 public class FmaPeakBenchmark {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

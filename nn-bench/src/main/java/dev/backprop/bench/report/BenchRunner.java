@@ -137,12 +137,12 @@ public final class BenchRunner {
     private static ChainedOptionsBuilder options(Suite.Config c, Suite.Mode mode, String jvm, List<String> jvmArgs, Path json) {
         List<String> append = new ArrayList<>(List.of(QUIET_LOG));
         append.addAll(jvmArgs);
-        // the FMA loop runs boxed until C2 compiles it, which took 4-6 s on a loaded 2-core machine: 5 s of warm-up at least
+        // the FMA loop runs boxed until C2 compiles it, which took 6-10 s on a loaded 2-core machine: 10 s of warm-up at least
         boolean fma = c.benchmark().equals("FmaPeakBenchmark");
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^dev\\.backprop\\.bench\\." + c.benchmark() + "\\.")
                 .forks(mode.forks)
-                .warmupIterations(fma ? Math.max(mode.warmups, 5) : mode.warmups)
+                .warmupIterations(fma ? Math.max(mode.warmups, 10) : mode.warmups)
                 .warmupTime(TimeValue.milliseconds(fma ? Math.max(mode.warmupMillis, 1000) : mode.warmupMillis))
                 .measurementIterations(mode.measurements).measurementTime(TimeValue.milliseconds(mode.measurementMillis))
                 .threads(c.threads())
