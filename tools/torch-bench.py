@@ -159,12 +159,15 @@ def main():
     generator = torch.Generator().manual_seed(1)
 
     def threads(n):
+        """Sets torch's and OpenBLAS's threads to n; returns what OpenBLAS then says it has (None without it)."""
         torch.set_num_threads(n)
         if lib is not None and hasattr(lib, "openblas_set_num_threads"):
             lib.openblas_set_num_threads(n)
+            return lib.openblas_get_num_threads()
+        return None
 
     for network, units, batch, n in args.gradient:
-        threads(n)
+        blas_threads = threads(n)
         layers = [torch.nn.Linear(a, b) for a, b in zip(units, units[1:])]
         x = torch.rand(batch, units[0], generator=generator)
         y = torch.rand(batch, units[-1], generator=generator)
@@ -181,21 +184,22 @@ def main():
 
         seconds, repeats, calls = timed(step, args.seconds, args.repeats, 2 if args.quick else 3)
         entry = {"network": network, "model": "sigmoid-sse", "batch": batch, "threads": torch.get_num_threads(),
-                 "examples_per_second": batch / seconds, "seconds_per_gradient": seconds,
+                 "blas_threads": blas_threads, "examples_per_second": batch / seconds, "seconds_per_gradient": seconds,
                  "repeats_examples_per_second": [batch / s for s in repeats], "calls_per_repeat": calls}
         result["gradients"].append(entry)
         print(f"pytorch: {network} batch {batch:,} on {n} thread{'s' if n > 1 else ''}: "
               f"{entry['examples_per_second']:,.0f} examples/s", file=sys.stderr, flush=True)
         write(args.out, result)  # a stopped run keeps what it measured
 
-    threads(1)
+    blas_threads = threads(1)
     for shape, m, n, k in args.gemm:
         a = torch.rand(m, k, generator=generator) * 2 - 1
         b = torch.rand(k, n, generator=generator) * 2 - 1
         c = torch.empty(m, n)
         seconds, repeats, calls = timed(lambda: torch.mm(a, b, out=c), args.seconds, args.repeats,
                                         2 if args.quick else 5)
-        entry = {"shape": shape, "m": m, "n": n, "k": k, "threads": 1, "gflops": 2 * m * n * k / seconds / 1e9,
+        entry = {"shape": shape, "m": m, "n": n, "k": k, "threads": 1, "blas_threads": blas_threads,
+                 "gflops": 2 * m * n * k / seconds / 1e9,
                  "repeats_gflops": [2 * m * n * k / s / 1e9 for s in repeats], "calls_per_repeat": calls}
         result["gemms"].append(entry)
         print(f"pytorch: GEMM {m}x{k} . {k}x{n} on 1 thread: {entry['gflops']:.1f} GFLOP/s", file=sys.stderr, flush=True)
