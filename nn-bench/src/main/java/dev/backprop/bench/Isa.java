@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -155,17 +156,19 @@ public record Isa(String name, int vectorRegisters, int bits, int fmaUnits) {
     }
 
     /**
-     * What /proc/cpuinfo says of the first CPU: vendor, family, model and the feature flags.
+     * What /proc/cpuinfo says of the first CPU: vendor, family, model, its name and the feature flags in the
+     * order the kernel lists them.
      *
      * @param family and {@code model}: -1 when not given
+     * @param name the "model name"; null when not given
      */
-    public record Cpu(String vendor, int family, int model, Set<String> flags) {
+    public record Cpu(String vendor, int family, int model, String name, Set<String> flags) {
         /** The first processor's entries of {@code cpuinfo}; an empty CPU when the file cannot be read. */
         public static Cpu read(Path cpuinfo) {
             try {
                 return parse(Files.readString(cpuinfo, StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
-                return new Cpu("", -1, -1, Set.of());
+                return new Cpu("", -1, -1, null, Set.of());
             }
         }
 
@@ -174,6 +177,7 @@ public record Isa(String name, int vectorRegisters, int bits, int fmaUnits) {
             String vendor = "";
             int family = -1;
             int model = -1;
+            String name = null;
             Set<String> flags = Set.of();
             for (String line : text.split("\n")) {
                 int colon = line.indexOf(':');
@@ -189,12 +193,13 @@ public record Isa(String name, int vectorRegisters, int bits, int fmaUnits) {
                     case "vendor_id" -> vendor = value;
                     case "cpu family" -> family = number(value);
                     case "model" -> model = number(value);
+                    case "model name" -> name = value;
                     case "flags", "Features" -> flags = Arrays.stream(value.split("\\s+")).filter(f -> !f.isEmpty())
-                            .collect(Collectors.toUnmodifiableSet());
+                            .collect(Collectors.toCollection(LinkedHashSet::new));
                     default -> { }
                 }
             }
-            return new Cpu(vendor, family, model, flags);
+            return new Cpu(vendor, family, model, name, flags);
         }
 
         private static int number(String value) {
