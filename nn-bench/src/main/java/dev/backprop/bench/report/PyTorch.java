@@ -2,6 +2,7 @@ package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backprop.core.data.FileFormatException;
+import dev.backprop.parallel.EngineKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -225,6 +226,7 @@ public final class PyTorch {
                 byEngine.putIfAbsent(r.param("engine", ""), r);
             }
         }
-        return g.threads() == 1 && byEngine.containsKey("simd") ? byEngine.get("simd") : byEngine.get("parallel");
+        String simd = EngineKind.SIMD.id();
+        return g.threads() == 1 && byEngine.containsKey(simd) ? byEngine.get(simd) : byEngine.get(EngineKind.PARALLEL.id());
     }
 }
