@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.bench.Isa;
 import dev.backprop.bench.report.BenchResult;
 import dev.backprop.bench.report.BenchRunner;
 import dev.backprop.bench.report.Comparison;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Spec;
                 + "report.md, a self-contained report.html and their charts; or writes the report of an earlier "
                 + "run's JMH JSON; or compares two runs.",
             "",
-            "The full suite takes about 50 minutes on 2 cores; --quick about a minute. Run it on a quiet machine: "
-                + "the report records the load before and after."})
+            "The full suite takes about 50 minutes on 2 cores, and PyTorch about 5 more when it is installed; --quick "
+                + "about a minute. Run it on a quiet machine: the report records the load before and after."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +58,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "The java executable the benchmarks fork (default: the one running nn), e.g. a JDK 25.")
     String jvm;
 
+    @Option(names = "--jvm-args", paramLabel = "FLAGS",
+            description = "Extra JVM flags for every fork, separated by spaces, e.g. -XX:UseAVX=2 to measure the 16 ymm "
+                    + "registers of AVX2 on an AVX-512 CPU. The FMA peak's accumulators follow the ISA these flags leave.")
+    String jvmArgs;
+
+    @Option(names = "--no-pytorch",
+            description = "Leave out PyTorch (tools/torch-bench.py), which otherwise runs the same networks, batches, thread "
+                    + "counts and GEMMs after the JMH forks when torch is importable (Debian: apt-get install python3-torch).")
+    boolean noPytorch;
+
     @Option(names = "--only", paramLabel = "REGEX",
             description = "Run only the configurations whose description matches, say 'network=784-256-128-10'.")
     String only;
@@ -77,7 +88,14 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         Suite.Mode mode = action.quick ? Suite.Mode.QUICK : Suite.Mode.FULL;
-        List<Suite.Config> configs = Suite.configs(mode, Runtime.getRuntime().availableProcessors());
+        List<String> forkArgs = jvmArgs == null || jvmArgs.isBlank() ? List.of() : List.of(jvmArgs.trim().split("\\s+"));
+        Isa isa;
+        try {
+            isa = Isa.forFork(forkArgs);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--jvm-args: " + e.getMessage());
+        }
+        List<Suite.Config> configs = Suite.configs(mode, Runtime.getRuntime().availableProcessors(), isa);
         if (only != null) {
             Pattern p = Pattern.compile(only);
             configs = configs.stream().filter(c -> p.matcher(c.describe()).find()).toList();
@@ -87,8 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : OutputDirectory.dated("bench-reports");
         o.println("nn bench: " + configs.size() + " configurations, " + mode.describe() + ", into " + dir);
+        o.println("isa of the forks: " + isa.describe() + (forkArgs.isEmpty() ? "" : " (with " + String.join(" ", forkArgs) + ")"));
         o.flush();
-        BenchRunner.run(configs, mode, jvm, dir, o);
+        BenchRunner.run(configs, mode, jvm, forkArgs, !noPytorch, dir, o);
         Report.write(dir, dir.resolve(BenchRunner.RESULTS), commandLine());
         o.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
         return 0;

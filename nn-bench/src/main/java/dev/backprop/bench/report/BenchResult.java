@@ -1,7 +1,6 @@
 package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.core.data.FileFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,12 +59,7 @@ public record BenchResult(String benchmark, Map<String, String> params, int thre
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "JMH result file not found");
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new FileFormatException(file, "", "is not JSON: " + e.getMessage().split("\n")[0]);
-        }
+        JsonNode root = Tools.readJson(file);
         if (root == null || !root.isArray()) {
             throw new FileFormatException(file, "", "is not JMH's JSON: it should be an array of results");
         }

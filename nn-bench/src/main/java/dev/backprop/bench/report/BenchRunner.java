@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs a {@link Suite} with JMH, one configuration at a time, each in its own forks with the Vector API
  * module and the GC profiler, and gathers the results into one JMH JSON file ({@code jmh.json}), rewritten
- * after every configuration so that a stopped run keeps what it measured. Then the determinism hashes,
- * the environment and the report.
+ * after every configuration so that a stopped run keeps what it measured. Then the C FMA loop and PyTorch
+ * ({@link FmaCheck}, {@link PyTorch}), the determinism hashes, the environment and the report.
  */
 public final class BenchRunner {
     /** The merged JMH results in a report directory. */
@@ -81,13 +82,17 @@ public final class BenchRunner {
     }
 
     /**
-     * Runs {@code configs} into {@code dir}, forking {@code jvm} (null: the JVM running this), printing one
-     * line per configuration to {@code out}; then writes the determinism hashes, the environment and the report.
+     * Runs {@code configs} into {@code dir}, forking {@code jvm} (null: the JVM running this) with the extra
+     * flags {@code jvmArgs} (say {@code -XX:UseAVX=2}), printing one line per configuration to {@code out};
+     * then, in the same sitting, the C FMA loop and, when {@code pytorch}, PyTorch on the same configurations;
+     * then writes the determinism hashes and the environment.
      */
-    public static void run(List<Suite.Config> configs, Suite.Mode mode, String jvm, Path dir, PrintWriter out)
-            throws IOException, RunnerException {
+    public static void run(List<Suite.Config> configs, Suite.Mode mode, String jvm, List<String> jvmArgs, boolean pytorch,
+            Path dir, PrintWriter out) throws IOException, RunnerException {
         Files.createDirectories(dir);
-        Environment environment = Environment.capture(jvm, JVM_ARGS, mode.name().toLowerCase(Locale.ROOT) + ": "
+        List<String> forkArgs = new ArrayList<>(JVM_ARGS);
+        forkArgs.addAll(jvmArgs);
+        Environment environment = Environment.capture(jvm, forkArgs, mode.name().toLowerCase(Locale.ROOT) + ": "
                 + mode.describe() + ", " + configs.size() + " configurations");
         out.println("load before the run: " + environment.entries().get("load before"));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -99,7 +104,7 @@ public final class BenchRunner {
         try {
             for (int i = 0; i < configs.size(); i++) {
                 Suite.Config c = configs.get(i);
-                new Runner(options(c, mode, jvm, part).build(), OutputFormatFactory.createFormatInstance(forkOutput,
+                new Runner(options(c, mode, jvm, jvmArgs, part).build(), OutputFormatFactory.createFormatInstance(forkOutput,
                         VerboseMode.SILENT)).run();
                 JsonNode fresh = json.readTree(part.toFile());
                 fresh.forEach(merged::add);
@@ -114,6 +119,13 @@ public final class BenchRunner {
         } finally {
             Files.deleteIfExists(part);
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        FmaCheck.run(mode == Suite.Mode.QUICK, cores, dir.resolve(FmaCheck.FILE), out);
+        if (pytorch) {
+            PyTorch.run(configs, mode == Suite.Mode.QUICK, cores, dir.resolve(PyTorch.FILE), out);
+        } else {
+            Tools.writeAbsent(dir.resolve(PyTorch.FILE), PyTorch.INSTALL, "left out of this run (--no-pytorch)");
+        }
         environment.recordLoadAfter();
         out.println("load after the run: " + environment.entries().get("load after"));
         out.println("determinism: hashing the gradient of every engine configuration ...");
@@ -122,17 +134,22 @@ public final class BenchRunner {
         environment.write(dir.resolve(Environment.FILE));
     }
 
-    private static ChainedOptionsBuilder options(Suite.Config c, Suite.Mode mode, String jvm, Path json) {
+    private static ChainedOptionsBuilder options(Suite.Config c, Suite.Mode mode, String jvm, List<String> jvmArgs, Path json) {
+        List<String> append = new ArrayList<>(List.of(QUIET_LOG));
+        append.addAll(jvmArgs);
+        // the FMA loop runs boxed until C2 compiles it, which took 6-10 s on a loaded 2-core machine: 10 s of warm-up at least
+        boolean fma = c.benchmark().equals("FmaPeakBenchmark");
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^dev\\.backprop\\.bench\\." + c.benchmark() + "\\.")
                 .forks(mode.forks)
-                .warmupIterations(mode.warmups).warmupTime(TimeValue.milliseconds(mode.warmupMillis))
+                .warmupIterations(fma ? Math.max(mode.warmups, 10) : mode.warmups)
+                .warmupTime(TimeValue.milliseconds(fma ? Math.max(mode.warmupMillis, 1000) : mode.warmupMillis))
                 .measurementIterations(mode.measurements).measurementTime(TimeValue.milliseconds(mode.measurementMillis))
                 .threads(c.threads())
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
-                .jvmArgsAppend(QUIET_LOG)
+                .jvmArgsAppend(append.toArray(new String[0]))
                 .resultFormat(ResultFormatType.JSON).result(json.toString());
         for (Map.Entry<String, String> p : c.params().entrySet()) {
             o.param(p.getKey(), p.getValue());

@@ -2,6 +2,7 @@ package dev.backprop.bench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backprop.bench.Isa;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.simd.VectorSupport;
 import java.io.IOException;
@@ -13,7 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Where and how a benchmark run happened, recorded beside its results so that a reader can judge the
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Environment {
     static final String FILE = "environment.json";
+    /** The entry naming the ISA the forks compile to, as {@link Isa#describe()} writes it. */
+    static final String ISA = "isa (benchmarks)";
 
     private final Map<String, String> entries;
 
@@ -50,6 +55,7 @@ public final class Environment {
         e.put("jdk (report)", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
         e.put("jvm (benchmarks)", jvm == null ? ProcessHandle.current().info().command().orElse("java") : jvm);
         e.put("jvm flags", String.join(" ", jvmArgs));
+        e.put(ISA, Isa.forFork(jvmArgs).describe());
         VectorSupport.Selection s = VectorSupport.selection();
         e.put("vector species", s.vectorized() ? s.bits() + "-bit, " + s.floatLanes() + " float lanes" : "scalar (" + s.reason() + ")");
         e.put("commit", commit());
@@ -93,31 +99,18 @@ public final class Environment {
     }
 
     private static String cpuModel() {
-        String model = cpuinfo("model name");
+        String model = Isa.Cpu.read(Path.of("/proc/cpuinfo")).name();
         return model != null ? model : System.getProperty("os.arch");
-    }
-
-    /** The first value of {@code field} in /proc/cpuinfo, or null (not Linux, say). */
-    private static String cpuinfo(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith(field) && line.indexOf(':') > 0) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // no /proc: the caller says unknown
-        }
-        return null;
     }
 
     /** The vector and FMA extensions the kernels can use, as the kernel reports them. */
     private static String cpuFlags() {
-        String flags = cpuinfo("flags");
-        if (flags == null) {
+        Set<String> flags = Isa.Cpu.read(Path.of("/proc/cpuinfo")).flags();
+        if (flags.isEmpty()) {
             return "unknown";
         }
-        return String.join(" ", List.of(flags.split("\\s+")).stream().filter(f -> f.equals("fma") || f.startsWith("avx")).toList());
+        return flags.stream().filter(f -> f.equals("fma") || f.startsWith("avx") || f.equals("asimd") || f.startsWith("sve"))
+                .collect(Collectors.joining(" "));
     }
 
     private static long memoryBytes() {

@@ -1,5 +1,6 @@
 package dev.backprop.bench.report;
 
+import dev.backprop.bench.Isa;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.parallel.EngineKind;
 import dev.backprop.simd.SimdEngine;
@@ -30,8 +31,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Turns the results of a run (JMH's JSON, the environment, the determinism hashes) into {@code report.md},
- * {@code report.html} and the charts: examples/s against threads per engine and network, speedup against
- * the ideal line, parallel efficiency, GFLOP/s against the measured FMA peak, and bytes allocated per step.
+ * {@code report.html} and the charts: the FMA ceiling (the best of the Java and the C loop at the benchmarks'
+ * width), examples/s against threads per engine and network, nn beside PyTorch, speedup against the ideal
+ * line, parallel efficiency, GFLOP/s against the ceiling, and bytes allocated per step.
  */
 public final class Report {
     private static final String ENGINE = "EngineBenchmark.gradient";
@@ -47,11 +49,21 @@ public final class Report {
     private final double peakAll;
     private final boolean peakAllMeasured;
 
-    private Report(List<BenchResult> results, Environment environment, List<Determinism.Hash> hashes, String command) {
+    private final Isa isa;
+    private final double javaPeak1;
+    private final FmaCheck.Loop cLoop;
+    private final FmaCheck.Run cCheck;
+    private final PyTorch.Run pytorch;
+
+    private Report(List<BenchResult> results, Environment environment, List<Determinism.Hash> hashes, String command,
+            FmaCheck.Run cCheck, PyTorch.Run pytorch) {
         this.results = results;
         this.environment = environment;
         this.hashes = hashes;
         this.command = command;
+        this.cCheck = cCheck;
+        this.pytorch = pytorch;
+        this.isa = Isa.parse(environment.entries().get(Environment.ISA));
         int c;
         try {
             c = Integer.parseInt(environment.entries().getOrDefault("cores", ""));
@@ -59,12 +71,21 @@ public final class Report {
             c = Runtime.getRuntime().availableProcessors();
         }
         this.cores = c;
-        this.peak1 = results.stream().filter(r -> r.benchmark().equals(FMA) && r.threads() == 1)
-                .mapToDouble(BenchResult::flopsPerSecond).findFirst().orElse(Double.NaN);
-        double all = results.stream().filter(r -> r.benchmark().equals(FMA) && r.threads() > 1)
+        // the ceiling: the best FMA loop at the benchmarks' width, Java's (any accumulator count) or C's
+        this.javaPeak1 = results.stream().filter(r -> r.benchmark().equals(FMA) && r.threads() == 1)
                 .mapToDouble(BenchResult::flopsPerSecond).max().orElse(Double.NaN);
+        this.cLoop = isa == null ? null : cCheck.at(isa.bits());
+        this.peak1 = best(javaPeak1, cLoop == null ? Double.NaN : cLoop.oneThread());
+        double all = best(results.stream().filter(r -> r.benchmark().equals(FMA) && r.threads() > 1)
+                .mapToDouble(BenchResult::flopsPerSecond).max().orElse(Double.NaN),
+                cLoop == null || cLoop.threads() != cores ? Double.NaN : cLoop.allThreads());
         this.peakAllMeasured = !Double.isNaN(all);
         this.peakAll = peakAllMeasured ? all : peak1 * cores;
+    }
+
+    /** The larger of two figures, either of which may be NaN (not measured). */
+    private static double best(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
     }
 
     /**
@@ -74,7 +95,8 @@ public final class Report {
     public static void write(Path dir, Path results, String command) throws IOException {
         Path folder = results.toAbsolutePath().getParent();
         Report report = new Report(BenchResult.read(results), Environment.read(folder.resolve(Environment.FILE)),
-                Determinism.read(folder.resolve(Determinism.FILE)), command);
+                Determinism.read(folder.resolve(Determinism.FILE)), command, FmaCheck.read(folder.resolve(FmaCheck.FILE)),
+                PyTorch.read(folder.resolve(PyTorch.FILE)));
         Page page = report.build();
         for (Map.Entry<String, byte[]> chart : page.charts().entrySet()) {
             byte[] png = chart.getValue();
@@ -100,7 +122,9 @@ public final class Report {
         if (command != null) {
             page.code(command);
         }
+        ceiling(page);
         headline(page);
+        sideBySide(page);
         charts(page);
         kernels(page);
         allResults(page);
@@ -140,6 +164,73 @@ public final class Report {
                 Double.isNaN(peak) ? "" : percent(r.flopsPerSecond() / peak), bytes(r.bytesPerOp()), hashOf(r));
     }
 
+    // ---- the ceiling and PyTorch
+
+    private void ceiling(Page page) {
+        if (Double.isNaN(peak1)) {
+            return;
+        }
+        page.heading("The FMA ceiling");
+        StringBuilder p = new StringBuilder();
+        if (isa != null) {
+            p.append(String.format(Locale.ROOT, "The benchmarks ran on %s: %d vector registers of %d bits (%d float lanes); "
+                    + "the FMA loop keeps %d accumulators and its two operands in them, each updated as `acc = x.fma(y, acc)`. ",
+                    isa.name(), isa.vectorRegisters(), isa.bits(), isa.lanes(), isa.accumulators()));
+        }
+        p.append(String.format(Locale.ROOT, "FmaPeakBenchmark: %s GFLOP/s on one core", gflops(javaPeak1)));
+        if (cLoop != null) {
+            p.append(String.format(Locale.ROOT, "; the C loop of tools/fma-peak.c (%s, %d accumulators): %s GFLOP/s, the Java "
+                    + "loop at %s of it", cLoop.isa(), cLoop.accumulators(), gflops(cLoop.oneThread()),
+                    percent(javaPeak1 / cLoop.oneThread())));
+        }
+        p.append(String.format(Locale.ROOT, ". The ceiling every \"%% of FMA peak\" here divides by is the higher: %s GFLOP/s "
+                + "on one core, %s on %d%s.", gflops(peak1), gflops(peakAll), cores,
+                peakAllMeasured ? " cores" : " cores (one core's times the cores; not measured)"));
+        if (isa != null) {
+            p.append(String.format(Locale.ROOT, " At %d FMA units × %d lanes × 2 FLOP per cycle that is a clock of %.2f GHz.",
+                    isa.fmaUnits(), isa.lanes(), isa.clockGhz(peak1)));
+        }
+        page.paragraph(p.toString());
+        if (cCheck.reason() != null) {
+            page.paragraph("The C check did not run: " + cCheck.reason() + ".");
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            for (FmaCheck.Loop l : cCheck.loops()) {
+                rows.add(List.of("C, " + l.isa(), Integer.toString(l.bits()), Integer.toString(l.accumulators()),
+                        gflops(l.oneThread()), l.threads() > 1 ? gflops(l.allThreads()) + " on " + l.threads() : ""));
+            }
+            page.table(List.of("loop", " bits", " accumulators", " GFLOP/s, 1 core", " GFLOP/s, all cores"), rows);
+        }
+    }
+
+    private void sideBySide(Page page) {
+        page.heading("Side by side with PyTorch");
+        if (!pytorch.available()) {
+            page.paragraph(pytorch.absentMessage());
+            return;
+        }
+        page.paragraph("PyTorch " + pytorch.version() + " (tools/torch-bench.py, " + pytorch.blas() + ") on the same "
+                + "configurations in the same sitting: forward and backward of the summed half squared error with "
+                + "torch.set_num_threads(threads), the median of timed repeats after a warm-up; GEMMs on one thread. nn's "
+                + "figure is the SIMD engine on one thread and the parallel engine on more. Its JSON is pytorch.json, beside jmh.json.");
+        List<List<String>> rows = new ArrayList<>();
+        for (PyTorch.Row r : PyTorch.pair(pytorch, results)) {
+            double peak = peak1 * Math.min(r.threads(), cores);
+            String nn = r.gemm() ? gflops(r.nn()) : String.format(Locale.ROOT, "%,.0f", r.nn());
+            String torch = r.gemm() ? gflops(r.pytorch()) : String.format(Locale.ROOT, "%,.0f", r.pytorch());
+            rows.add(List.of(r.configuration(), Integer.toString(r.threads()), r.gemm() ? "GFLOP/s" : "examples/s",
+                    r.nnEngine(), Double.isNaN(r.nn()) ? "not run" : nn, torch,
+                    Double.isNaN(r.nn()) ? "" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                    percent(r.nnFlops() / peak), percent(r.pytorchFlops() / peak)));
+        }
+        page.table(List.of("configuration", " threads", "unit", "nn engine", " nn", " PyTorch", " nn ÷ PyTorch",
+                " nn % of FMA peak", " PyTorch % of FMA peak"), rows);
+    }
+
+    private static String gflops(double flopsPerSecond) {
+        return Double.isNaN(flopsPerSecond) ? "" : String.format(Locale.ROOT, "%.1f", flopsPerSecond / 1e9);
+    }
+
     // ---- charts
 
     private void charts(Page page) throws IOException {
@@ -166,7 +257,7 @@ public final class Report {
         List<String> large = largeCategories();
         if (!Double.isNaN(peak1) && !large.isEmpty()) {
             page.heading("GFLOP/s against the FMA peak");
-            page.paragraph(String.format(Locale.ROOT, "The measured FMA peak: %.1f GFLOP/s on one core, %.1f GFLOP/s on all %d "
+            page.paragraph(String.format(Locale.ROOT, "The FMA ceiling: %.1f GFLOP/s on one core, %.1f GFLOP/s on all %d "
                     + "cores%s. The bars are the model's GFLOP/s of each engine on the two large networks.", peak1 / 1e9,
                     peakAll / 1e9, cores, peakAllMeasured ? "" : " (one core's peak times the cores; not measured)"));
             page.chart("gflops", "model GFLOP/s against the FMA peak", png(gflopsChart(large)));
@@ -324,7 +415,9 @@ public final class Report {
         List<List<String>> rows = new ArrayList<>();
         for (BenchResult r : results) {
             if (r.benchmark().equals(FMA)) {
-                rows.add(List.of("FMA peak, " + r.threads() + (r.threads() == 1 ? " core" : " cores"), "",
+                rows.add(List.of("FMA peak, " + r.threads() + (r.threads() == 1 ? " core" : " cores"),
+                        r.params().containsKey("accumulators") ? r.param("accumulators", "") + " accumulators"
+                                : "16 accumulators, acc.fma(m, b)",
                         String.format(Locale.ROOT, "%.1f", r.flopsPerSecond() / 1e9), percent(r.error() / r.score()), ""));
             } else if (r.benchmark().equals(GEMM)) {
                 rows.add(List.of("GEMM " + r.param("shape", "?").replace("-", "×"), r.param("a", "") + ", " + r.param("kernels", ""),
@@ -335,8 +428,9 @@ public final class Report {
         if (!rows.isEmpty()) {
             page.heading("Kernels");
             page.paragraph("The FMA peak (register-resident fused multiply-adds on the preferred vector species) and "
-                    + "single-threaded GEMMs (m×n×k), the ceiling and the building block of the engines.");
-            page.table(List.of("kernel", "variant", " GFLOP/s", " ±", " % of 1-core peak"), rows);
+                    + "single-threaded GEMMs (m×n×k), the ceiling and the building block of the engines; the percentages "
+                    + "are of the ceiling above.");
+            page.table(List.of("kernel", "variant", " GFLOP/s", " ±", " % of 1-core ceiling"), rows);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.bench.Isa;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SuiteTest {
     @Test
     void theFullSuiteRunsOnlyMeaningfulCombinations() {
-        List<Suite.Config> full = Suite.configs(Suite.Mode.FULL, 2);
+        List<Suite.Config> full = Suite.configs(Suite.Mode.FULL, 2, new Isa("AVX2", 16, 256, 2));
         for (Suite.Config c : full) {
             if (!c.isEngine()) {
                 continue;
@@ -30,8 +31,16 @@ class SuiteTest {
         assertEquals(14, combos.size());
         assertEquals(4, full.stream().filter(c -> c.isEngine() && c.params().get("engine").equals("parallel")
                 && c.params().get("network").equals("784-1024-1024-10") && c.params().get("batch").equals("60000")).count());
-        assertEquals(2, full.stream().filter(c -> c.benchmark().equals("FmaPeakBenchmark")).count(), "1 core and all cores");
+        assertEquals(List.of("1:12", "2:12"), fma(full), "1 core and all cores, 12 accumulators and two operands on 16 registers");
+        assertEquals(List.of("1:24", "1:12", "2:24"), fma(Suite.configs(Suite.Mode.FULL, 2, new Isa("AVX-512", 32, 512, 2))),
+                "on 32 registers the 16-register count too, the report taking the best");
+        assertEquals(List.of("1:24"), fma(Suite.configs(Suite.Mode.QUICK, 2, new Isa("AVX-512", 32, 512, 2))));
         assertEquals(full.size(), full.stream().map(Suite.Config::describe).distinct().count(), "no configuration twice");
+    }
+
+    private static List<String> fma(List<Suite.Config> configs) {
+        return configs.stream().filter(c -> c.benchmark().equals("FmaPeakBenchmark"))
+                .map(c -> c.threads() + ":" + c.params().get("accumulators")).toList();
     }
 
     @Test
