@@ -14,6 +14,8 @@ import dev.backprop.core.data.IdxFile;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.Optimizer;
+import dev.backprop.core.train.Trainer;
+import dev.backprop.parallel.EngineKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -146,8 +148,8 @@ class SparkClusterIT {
             sc.sc().addSparkListener(killer);
         }
         Parameters params = Parameters.initialize(NETWORK, Initializer.he(), 1);
-        long steps = SparkTrainer.builder(new SparkGradient(sc, SparkGradient.Engine.SIMD)).optimizer(Optimizer.adam(0.002))
-                .batchSize(BATCH).epochs(EPOCHS).seed(7).build().train(params, spread).steps();
+        Trainer trainer = Trainer.builder().optimizer(Optimizer.adam(0.002)).batchSize(BATCH).epochs(EPOCHS).seed(7).build();
+        long steps = new SparkTrainer(new SparkGradient(sc, EngineKind.SIMD), trainer).train(params, spread).steps();
         double seconds = (System.nanoTime() - start) / 1e9;
         spread.unpersist();
         if (killer != null) {
