@@ -41,8 +41,10 @@ final class Columns {
         return v;
     }
 
+    /** The message of a missing value that may not be imputed. */
+    static final String MISSING = "the value is missing; --impute mean fills missing numbers with the training rows' mean";
+
     static FileFormatException missing(Table table, int row, int column) {
-        return new FileFormatException(table.file(), table.where(row, column), "the value is missing; "
-                + "--impute mean fills missing numbers with the training rows' mean");
+        return new FileFormatException(table.file(), table.where(row, column), MISSING);
     }
 }

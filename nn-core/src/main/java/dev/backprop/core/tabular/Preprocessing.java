@@ -300,8 +300,7 @@ public final class Preprocessing {
     private static float standardize(ColumnEncoding.Standardized s, Number value, String where) {
         if (value == null) {
             if (!s.imputed()) {
-                throw new IllegalArgumentException(where + ": the value is missing; --impute mean at training fills "
-                        + "missing numbers with the training rows' mean");
+                throw new IllegalArgumentException(where + ": " + Columns.MISSING);
             }
             return 0f; // the mean, standardized
         }
