@@ -40,8 +40,11 @@ def write(path, header, rows):
 
 
 def nn(args):
-    out = subprocess.run([os.path.join(ROOT, "nn"), "train", "--progress", "plain"] + args,
-                         capture_output=True, text=True, check=True).stdout
+    run = subprocess.run([os.path.join(ROOT, "nn"), "train", "--progress", "plain"] + args,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit("nn train %s failed:\n%s%s" % (" ".join(args), run.stdout, run.stderr))
+    out = run.stdout
     return re.search(r"^test (\w+) ([0-9.]+)", out, re.M).group(2), out
 
 
