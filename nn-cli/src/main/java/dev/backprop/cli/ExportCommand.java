@@ -41,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
         Network network = m.network();
         String output = OnnxExport.outputName(network);
         spec.commandLine().getOut().println("wrote " + out + ": ONNX opset " + OnnxExport.OPSET + ", "
-                + TrainCommand.describe(network) + ", input '" + OnnxExport.INPUT + "' [" + OnnxExport.BATCH + ", "
+                + network.describe() + ", input '" + OnnxExport.INPUT + "' [" + OnnxExport.BATCH + ", "
                 + network.inputs() + "], output '" + output + "' [" + OnnxExport.BATCH + ", " + network.outputs() + "]");
         return 0;
     }

@@ -14,7 +14,6 @@ import com.google.protobuf.ByteString;
 import dev.backprop.core.Activation;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.WeightMatrix;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.core.io.Model;
 import java.io.IOException;
@@ -85,11 +84,10 @@ public final class OnnxExport {
             NodeProto.Builder gemm = NodeProto.newBuilder().setName("layer" + l).setOpType("Gemm")
                     .addInput(a).addInput("W" + w).addOutput(z)
                     .addAttribute(intAttribute("transB", 1));
-            WeightMatrix m = params.weights(w);
-            graph.addInitializer(weights("W" + w, m, network.bias()));
+            graph.addInitializer(weights("W" + w, params, w));
             if (network.bias()) {
                 gemm.addInput("b" + w);
-                graph.addInitializer(biases("b" + w, m));
+                graph.addInitializer(biases("b" + w, params, w));
             }
             graph.addNode(gemm);
             a = z;
@@ -130,28 +128,36 @@ public final class OnnxExport {
         };
     }
 
-    /** W without its bias column, S_{l+1} × S_l, row-major in float32. */
-    private static TensorProto weights(String name, WeightMatrix m, boolean bias) {
-        int lead = bias ? 1 : 0;
-        int rows = m.rows();
-        int cols = m.columns() - lead;
-        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(4, Math.multiplyExact(rows, cols)))
+    /** W^(w) without its bias column, S_{w+2} × S_{w+1}, row-major in float32 (the parameters' layout). */
+    private static TensorProto weights(String name, Parameters params, int w) {
+        Network network = params.network();
+        int lead = network.bias() ? 1 : 0;
+        int rows = network.weightRows(w);
+        int columns = network.weightColumns(w);
+        double[] values = params.values();
+        int base = network.weightOffset(w);
+        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(4, Math.multiplyExact(rows, columns - lead)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (int j = 0; j < rows; j++) {
-            for (int k = 0; k < cols; k++) {
-                data.putFloat((float) m.get(j, k + lead));
+            for (int k = lead; k < columns; k++) {
+                data.putFloat((float) values[base + j * columns + k]);
             }
         }
-        return floatTensor(name, data, rows, cols);
+        return floatTensor(name, data, rows, columns - lead);
     }
 
-    /** The bias column of W, S_{l+1} values. */
-    private static TensorProto biases(String name, WeightMatrix m) {
-        ByteBuffer data = ByteBuffer.allocate(4 * m.rows()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int j = 0; j < m.rows(); j++) {
-            data.putFloat((float) m.get(j, 0));
+    /** The bias column of W^(w), S_{w+2} values. */
+    private static TensorProto biases(String name, Parameters params, int w) {
+        Network network = params.network();
+        int rows = network.weightRows(w);
+        int columns = network.weightColumns(w);
+        double[] values = params.values();
+        int base = network.weightOffset(w);
+        ByteBuffer data = ByteBuffer.allocate(4 * rows).order(ByteOrder.LITTLE_ENDIAN);
+        for (int j = 0; j < rows; j++) {
+            data.putFloat((float) values[base + j * columns]);
         }
-        return floatTensor(name, data, m.rows());
+        return floatTensor(name, data, rows);
     }
 
     private static TensorProto floatTensor(String name, ByteBuffer littleEndian, long... dims) {
