@@ -24,31 +24,68 @@ import org.junit.jupiter.api.Test;
  * The optimizer's update between two gradients runs in slices on the parallel engine's threads: every
  * index once, failures reported, no allocation, and training with the same bits as the sequential update.
  */
+@org.junit.jupiter.api.Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SlicedUpdateTest {
 
     @Test
-    void everyIndexIsRunOnceAndTheWorkersTakeTheirSlices() {
+    void everyIndexIsRunOnceInOneSlicePerThread() {
         for (int threads = 1; threads <= 4; threads++) {
             try (ParallelEngine engine = new ParallelEngine(threads)) {
                 for (int size : new int[] {0, 1, 8191, 16_384, 100_003}) {
-                    AtomicIntegerArray visits = new AtomicIntegerArray(size);
-                    AtomicIntegerArray onWorker = new AtomicIntegerArray(1);
-                    engine.runInSlices(size, 8192, (from, to) -> {
-                        boolean worker = Thread.currentThread().getName().startsWith("nn-parallel-");
-                        for (int i = from; i < to; i++) {
-                            visits.incrementAndGet(i);
+                    for (int repeat = 0; repeat < 50; repeat++) {
+                        AtomicIntegerArray visits = new AtomicIntegerArray(size);
+                        java.util.concurrent.atomic.AtomicInteger slices = new java.util.concurrent.atomic.AtomicInteger();
+                        engine.runInSlices(size, 8192, (from, to) -> {
+                            slices.incrementAndGet();
+                            for (int i = from; i < to; i++) {
+                                visits.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < size; i++) {
+                            assertEquals(1, visits.get(i), "index " + i + " of " + size + " on " + threads + " threads");
                         }
-                        if (worker && to > from) {
-                            onWorker.set(0, 1);
-                        }
-                    });
-                    for (int i = 0; i < size; i++) {
-                        assertEquals(1, visits.get(i), "index " + i + " of " + size + " on " + threads + " threads");
+                        boolean sliced = threads > 1 && size / threads >= 8192;
+                        assertEquals(sliced ? threads : 1, slices.get(), size + " indices on " + threads + " threads");
                     }
-                    boolean sliced = threads > 1 && size / threads >= 8192;
-                    assertEquals(sliced ? 1 : 0, onWorker.get(0), size + " indices on " + threads + " threads");
                 }
             }
+        }
+    }
+
+    /**
+     * A pool whose worker is busy elsewhere (or not started) never holds a run up: the caller takes every
+     * slice no worker has claimed. The pool's only worker is kept busy here until the run has returned.
+     */
+    @Test
+    void aRunNeverWaitsForAWorkerThatDoesNotCome() throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        pool.execute(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.await();
+        try (ParallelEngine engine = new ParallelEngine(pool, Chunking.DEFAULT, 16)) {
+            double[] x = new double[50_000];
+            for (int repeat = 0; repeat < 3; repeat++) {
+                engine.runInSlices(x.length, 1024, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        x[i] += 1;
+                    }
+                });
+            }
+            for (double v : x) {
+                assertEquals(3.0, v);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdown();
         }
     }
 
