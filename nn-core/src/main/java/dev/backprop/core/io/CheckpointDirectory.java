@@ -40,6 +40,7 @@ public final class CheckpointDirectory implements AutoCloseable {
 
     private final Path dir;
     private final boolean created;
+    private Path createdParent;
     private final FileChannel lockChannel;
     private final FileLock lock;
     /** The name that holds the newest valid checkpoint, or null before the first. */
@@ -75,6 +76,7 @@ public final class CheckpointDirectory implements AutoCloseable {
      * taken: creating a directory is atomic, so two runs started at once never get the same one.
      */
     public static CheckpointDirectory createNew(Path parent, String name) throws IOException {
+        boolean newParent = !Files.isDirectory(parent);
         Files.createDirectories(parent);
         for (int n = 1; ; n++) {
             Path dir = parent.resolve(n == 1 ? name : name + "-" + n);
@@ -83,7 +85,9 @@ public final class CheckpointDirectory implements AutoCloseable {
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 continue;
             }
-            return lock(dir, true);
+            CheckpointDirectory d = lock(dir, true);
+            d.createdParent = newParent ? parent : null;
+            return d;
         }
     }
 
@@ -239,6 +243,13 @@ public final class CheckpointDirectory implements AutoCloseable {
             if (created && onlyLockLeft()) {
                 Files.deleteIfExists(dir.resolve(LOCK));
                 Files.deleteIfExists(dir);
+                if (createdParent != null) {
+                    try {
+                        Files.deleteIfExists(createdParent);
+                    } catch (java.nio.file.DirectoryNotEmptyException usedByOthers) {
+                        // another run's directory is in it
+                    }
+                }
             }
         } finally {
             lock.release();

@@ -125,6 +125,9 @@ class CheckpointDirectoryTest {
         }
         assertTrue(Files.exists(dir.resolve("2026-12-01T19-00-00").resolve(CheckpointDirectory.CHECKPOINT)));
         assertFalse(Files.exists(dir.resolve("2026-12-01T19-00-00-2")), "a run that wrote nothing leaves nothing");
+        Path parent = dir.resolve("runs");
+        CheckpointDirectory.createNew(parent, "x").close();
+        assertFalse(Files.exists(parent), "nor the parent it made");
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         IOException e = assertThrows(IOException.class, () -> CheckpointDirectory.open(file));
         assertEquals(file + ": is a file, not a directory", e.getMessage());
