@@ -242,7 +242,7 @@ class EvaluatePredictCommandTest {
         assertEquals("out: the output units' values (sigmoid, trained with half-sse); they are not probabilities",
                 lines[lines.length - 1]);
         r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", csv.toString());
-        assertTrue(r.out().startsWith("example  predicted        p          p0     p1"), r.out());
+        assertTrue(r.out().startsWith("example  predicted        p           p0     p1"), r.out());
         assertFalse(r.out().contains("not probabilities"), r.out());
     }
 
