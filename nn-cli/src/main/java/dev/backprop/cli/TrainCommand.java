@@ -422,7 +422,7 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
             recipe = recipe.withEpochs(epochs);
         }
         if (checkpoint.position().atEpochStart() && trained >= recipe.epochs() && Files.exists(runDir.resolve(MODEL))) {
-            throw new RunComplete("the run in " + runDir + " is complete: it trained " + trained + " epochs"
+            throw new RunComplete("the run in " + runDir + " is complete: it trained " + trained + (trained == 1 ? " epoch" : " epochs")
                     + (trained > recipe.epochs() ? ", more than --epochs " + recipe.epochs() : "") + ", and "
                     + runDir.resolve(MODEL) + " is left as it is; to train longer, resume with --epochs above " + trained);
         }
