@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
     static Model readModel(Path file) throws java.io.IOException {
         if (java.nio.file.Files.isDirectory(file)) {
             Path inside = file.resolve(TrainCommand.MODEL);
-            throw new dev.backprop.core.io.FileFormatException(file, "", "is a directory; --model wants a model file"
+            throw new dev.backprop.core.data.FileFormatException(file, "", "is a directory; --model wants a model file"
                     + (java.nio.file.Files.isRegularFile(inside) ? ", such as " + inside + " in it"
                             : " (" + TrainCommand.MODEL + ", as nn train writes it), and there is none in it"));
         }
