@@ -3,6 +3,10 @@ package dev.backprop.cli;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Network;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.Table;
+import dev.backprop.core.data.TableFile;
+import dev.backprop.core.tabular.Preprocessing;
+import dev.backprop.core.tabular.TableEvaluation;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;
@@ -19,7 +23,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "Prints a model's accuracy, per-class precision and recall, and its confusion matrix on "
-                + "the test images of a data directory (MNIST's layout).")
+                + "the test images of a data directory (MNIST's layout); for a model trained on a table, on the rows "
+                + "of --data FILE.csv (columns matched by name): accuracy, precision, recall and F1, the confusion "
+                + "matrix and the log loss, or RMSE, MAE and R².")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,7 +33,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
     Path model;
 
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(names = "--data", paramLabel = "DIR|FILE.csv",
             description = "Directory with t10k- images and labels, or 'sample' (default: the data the model was "
                     + "trained on, else Fashion-MNIST as nn train finds it).")
     String data;
@@ -42,6 +48,22 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model m = readModel(model);
+        if (m.preprocessing().isPresent()) {
+            if (data == null) {
+                throw new IllegalArgumentException(model + " was trained on a table: give the rows to evaluate with --data FILE.csv");
+            }
+            Preprocessing pre = m.preprocessing().get();
+            Table table = TableFile.read(Path.of(data));
+            DataSet set = pre.dataSet(table);
+            TableEvaluation result;
+            try (GradientEngine e = engine.create()) {
+                result = TableEvaluation.of(e, m.parameters(), set, pre);
+            }
+            var out = spec.commandLine().getOut();
+            out.printf(java.util.Locale.ROOT, "%s on %,d rows of %s%n%n", model, table.size(), data);
+            out.print(result.report());
+            return 0;
+        }
         Network network = m.network();
         DataSource source = data != null ? DataSource.of(data) : defaultSource(m);
         DataSet set = switch (split) {

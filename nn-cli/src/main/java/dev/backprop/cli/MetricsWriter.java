@@ -49,6 +49,8 @@ final class MetricsWriter implements TrainingListener {
         if (!Double.isNaN(ev.validationAccuracy())) {
             line.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %.4f", ev.validationLoss(),
                     ev.validationAccuracy()));
+        } else if (!Double.isNaN(ev.validationLoss())) {
+            line.append(String.format(Locale.ROOT, "  val loss %.4f", ev.validationLoss()));
         }
         if (!Double.isNaN(ev.testAccuracy())) {
             line.append(String.format(Locale.ROOT, "  test acc %.4f", ev.testAccuracy()));

@@ -4,6 +4,15 @@ import dev.backprop.core.Cost;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Network;
 import dev.backprop.core.data.CsvFiles;
+import dev.backprop.core.data.Table;
+import dev.backprop.core.data.TableFile;
+import dev.backprop.core.io.AtomicFiles;
+import dev.backprop.core.tabular.Preprocessing;
+import dev.backprop.core.tabular.TableEvaluation;
+import dev.backprop.core.tabular.TargetEncoding;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.data.DataSetTooLargeException;
 import dev.backprop.core.data.IdxFile;
@@ -43,6 +52,8 @@ import picocli.CommandLine.Spec;
             "The file may be:",
             "  IDX images (plain or .gz, as MNIST ships them), pixels scaled by 1/255;",
             "  CSV, one example per row with exactly the model's inputs, no header;",
+            "  for a model trained on a table: a CSV with a header, whose columns are matched by name (the target "
+                + "column may be absent), written back as CSV with --output;",
             "  a PNG or JPEG image, made grey and scaled to the model's square input (28x28 for Fashion-MNIST)."})
 final class PredictCommand implements Callable<Integer> {
     /** The most pixels an image may have: 64 megapixels decode in about 256 MB (four bytes a pixel). */
@@ -57,6 +68,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "IDX, CSV, PNG or JPEG.")
     Path input;
 
+    @Option(names = "--output", paramLabel = "OUT.csv",
+            description = "For a model trained on a table: write the predictions to this CSV (default: print them).")
+    Path output;
+
     @Option(names = "--invert", defaultValue = "auto", paramLabel = "MODE",
             description = "For images: yes, no, or auto, which inverts an image whose border is light, since "
                     + "Fashion-MNIST shows light objects on black (default: ${DEFAULT-VALUE}).")
@@ -68,6 +83,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model m = EvaluateCommand.readModel(model);
+        if (m.preprocessing().isPresent()) {
+            return predictTable(m, m.preprocessing().get());
+        }
+        if (output != null) {
+            throw new IllegalArgumentException("--output applies to a model trained on a table; " + model + " was not");
+        }
         Network network = m.network();
         double[] x = read(input, network.inputs());
         int n = x.length / network.inputs();
@@ -79,6 +100,67 @@ final class PredictCommand implements Callable<Integer> {
         print(spec.commandLine().getOut(), EvaluateCommand.classNames(m, null), network.cost() == Cost.CROSS_ENTROPY,
                 network.outputs(), out, n);
         return 0;
+    }
+
+    /**
+     * One CSV row per input row: the predicted class and each class's probability, or the predicted number
+     * in the target's units. The columns are matched by name; a category training never saw is noted once
+     * per column on standard error.
+     */
+    private int predictTable(Model m, Preprocessing pre) throws IOException {
+        Table table = TableFile.read(input);
+        Map<String, Integer> unseen = new TreeMap<>();
+        float[] x = pre.inputs(table, column -> unseen.merge(column, 1, Integer::sum));
+        int n = table.size();
+        int k = m.network().outputs();
+        DataSet data = DataSet.ofFloats(x, pre.inputSize(), new float[n * k], k);
+        double[] out;
+        try (GradientEngine e = engine.create()) {
+            out = TableEvaluation.outputs(e, m.parameters(), data);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (Map.Entry<String, Integer> u : unseen.entrySet()) {
+            err.printf(Locale.ROOT, "note: column '%s' has %d value%s that training never saw; %s encoded as all zeros%n",
+                    u.getKey(), u.getValue(), u.getValue() == 1 ? "" : "s", u.getValue() == 1 ? "it is" : "they are");
+        }
+        err.flush();
+        StringBuilder csv = new StringBuilder();
+        if (pre.target() instanceof TargetEncoding.Classes c) {
+            csv.append(quote(c.name()));
+            for (String name : c.classes()) {
+                csv.append(',').append(quote("p(" + name + ")"));
+            }
+            csv.append('\n');
+            for (int i = 0; i < n; i++) {
+                csv.append(quote(c.classes().get(ConfusionMatrix.argMax(out, i * k, k))));
+                for (int j = 0; j < k; j++) {
+                    csv.append(String.format(Locale.ROOT, ",%.6f", out[i * k + j]));
+                }
+                csv.append('\n');
+            }
+        } else {
+            TargetEncoding.Scaled s = (TargetEncoding.Scaled) pre.target();
+            csv.append(quote(s.name())).append('\n');
+            for (int i = 0; i < n; i++) {
+                csv.append(s.value(out[i])).append('\n');
+            }
+        }
+        if (output != null) {
+            byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(output, o -> o.write(bytes));
+            spec.commandLine().getOut().printf(Locale.ROOT, "%,d predictions written to %s%n", n, output);
+        } else {
+            spec.commandLine().getOut().print(csv);
+        }
+        return 0;
+    }
+
+    /** A CSV field, quoted when it holds a comma, a quote or surrounding spaces. */
+    static String quote(String field) {
+        if (field.contains(",") || field.contains("\"") || !field.equals(field.trim())) {
+            return "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+        return field;
     }
 
     /**

@@ -1,9 +1,5 @@
 package dev.backprop.core;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * The activation function g of a layer and its derivative g' (docs/MATH.md, "Activations").
  *
@@ -124,13 +120,6 @@ public enum Activation {
 
     /** Parses an {@link #id()}; the message of the exception lists the valid names. */
     public static Activation parse(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (Activation activation : values()) {
-            if (activation.id.equals(wanted)) {
-                return activation;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", ")));
+        return Ids.parse(values(), Activation::id, name, "activation");
     }
 }

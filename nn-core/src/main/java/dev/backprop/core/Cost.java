@@ -1,9 +1,5 @@
 package dev.backprop.core;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** The cost J whose gradient the engines compute. */
 public enum Cost {
     /**
@@ -53,13 +49,6 @@ public enum Cost {
 
     /** Parses an {@link #id()}; the message of the exception lists the valid names. */
     public static Cost parse(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (Cost cost : values()) {
-            if (cost.id.equals(wanted)) {
-                return cost;
-            }
-        }
-        throw new IllegalArgumentException("unknown cost '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(Cost::id).collect(Collectors.joining(", ")));
+        return Ids.parse(values(), Cost::id, name, "cost");
     }
 }

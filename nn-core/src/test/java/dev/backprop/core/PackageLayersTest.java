@@ -14,12 +14,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * nn-core's packages form layers, data ← core ← train ← io: each imports only from the layers before it, so
+ * nn-core's packages form layers, data ← core ← train ← tabular ← io: each imports only from the layers before it, so
  * that a package can be read, tested and changed without the ones above it.
  */
 class PackageLayersTest {
     private static final List<String> LAYERS = List.of("dev.backprop.core.data", "dev.backprop.core",
-            "dev.backprop.core.train", "dev.backprop.core.io");
+            "dev.backprop.core.train", "dev.backprop.core.tabular", "dev.backprop.core.io");
     private static final Pattern IMPORT = Pattern.compile("^import (dev\\.backprop\\.core(?:\\.[a-z]+)*)\\.[A-Z]",
             Pattern.MULTILINE);
 

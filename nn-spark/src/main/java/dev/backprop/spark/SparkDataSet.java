@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,13 +28,15 @@ public final class SparkDataSet {
     public static final String LABEL = "label";
 
     private final JavaRDD<Block> blocks;
+    private final List<Broadcast<Block>> sources;
     private final int[] partitionSizes;
     private final int size;
     private final int inputs;
     private final int targets;
 
-    private SparkDataSet(JavaRDD<Block> blocks, int[] partitionSizes, int inputs, int targets) {
+    private SparkDataSet(JavaRDD<Block> blocks, List<Broadcast<Block>> sources, int[] partitionSizes, int inputs, int targets) {
         this.blocks = blocks;
+        this.sources = sources;
         this.partitionSizes = partitionSizes;
         int total = 0;
         for (int n : partitionSizes) {
@@ -53,7 +56,8 @@ public final class SparkDataSet {
             throw new IllegalArgumentException("partitions must be 1 or more, got " + partitions);
         }
         int m = data.size();
-        List<Block> list = new ArrayList<>();
+        List<Broadcast<Block>> sources = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             int from = (int) ((long) p * m / partitions);
             int to = (int) ((long) (p + 1) * m / partitions);
@@ -61,14 +65,16 @@ public final class SparkDataSet {
             float[] y = new float[(to - from) * data.targetSize()];
             data.readInputs(from, to, x, 0);
             data.readTargets(from, to, y, 0);
-            list.add(new Block(to - from, data.inputSize(), data.targetSize(), x, y));
+            sources.add(sc.broadcast(new Block(to - from, data.inputSize(), data.targetSize(), x, y)));
+            indices.add(p);
         }
-        // Cut the lineage once the blocks are cached: the partitions of a parallelized collection carry its
-        // data, and every task of every step would ship it to the executors again.
-        JavaRDD<Block> blocks = sc.parallelize(list, partitions).map(b -> b);
+        // Each partition's examples travel as a broadcast of their own, not in the partition: a parallelized
+        // collection's partitions carry its data, and every task of every step would ship it again. Unlike a
+        // checkpoint in executor storage, the broadcasts stay on the driver, so a partition cached on an executor
+        // that dies is made again on another one from its broadcast, and training goes on.
+        JavaRDD<Block> blocks = sc.parallelize(indices, partitions).map(p -> sources.get(p).value());
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
-        blocks.rdd().localCheckpoint();
-        return cache(blocks, data.inputSize(), data.targetSize());
+        return cache(blocks, sources, data.inputSize(), data.targetSize());
     }
 
     /**
@@ -92,7 +98,7 @@ public final class SparkDataSet {
         if (inputs == 0) {
             throw new IllegalArgumentException("the rows hold no examples");
         }
-        return cache(blocks, inputs, classes);
+        return cache(blocks, List.of(), inputs, classes);
     }
 
     private static Block pack(int partition, Iterator<Row> rows, int classes) {
@@ -129,11 +135,11 @@ public final class SparkDataSet {
         return new Block(n, Math.max(width, 0), classes, inputs, targets);
     }
 
-    private static SparkDataSet cache(JavaRDD<Block> blocks, int inputs, int targets) {
+    private static SparkDataSet cache(JavaRDD<Block> blocks, List<Broadcast<Block>> sources, int inputs, int targets) {
         JavaRDD<Block> cached = blocks.getStorageLevel().useMemory() ? blocks : blocks.persist(StorageLevel.MEMORY_AND_DISK());
         List<Integer> sizes = cached.map(b -> b.size).collect(); // in partition order; also fills the cache
         int[] partitionSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
-        return new SparkDataSet(cached, partitionSizes, inputs, targets);
+        return new SparkDataSet(cached, sources, partitionSizes, inputs, targets);
     }
 
     /**
@@ -208,8 +214,9 @@ public final class SparkDataSet {
         return targets;
     }
 
-    /** Drops the cached blocks from the executors. */
+    /** Drops the cached blocks from the executors, and the examples that a set made on the driver keeps there. */
     public void unpersist() {
         blocks.unpersist(false);
+        sources.forEach(Broadcast::destroy);
     }
 }

@@ -18,16 +18,11 @@ import dev.backprop.core.train.TrainingPosition;
  * each step here draws a fresh sample from every partition, seeded by the trainer's seed, the step and the
  * partition, so an example may be seen twice in an epoch or not at all; with the full batch both take the same
  * steps.
+ *
+ * @param gradient where each step's Δ comes from
+ * @param trainer the settings of the run, as on one machine
  */
-public final class SparkTrainer {
-    private final SparkGradient gradient;
-    private final Trainer trainer;
-
-    /** Trains with {@code trainer}'s settings, computing every step's gradient with {@code gradient}. */
-    public SparkTrainer(SparkGradient gradient, Trainer trainer) {
-        this.gradient = gradient;
-        this.trainer = trainer;
-    }
+public record SparkTrainer(SparkGradient gradient, Trainer trainer) {
 
     /** Trains {@code params} in place on {@code data} from the start. */
     public TrainingSummary train(Parameters params, SparkDataSet data) {
@@ -46,10 +41,10 @@ public final class SparkTrainer {
 
     private StepGradient steps(SparkDataSet data) {
         int m = data.size();
-        int batch = trainer.batchSize();
-        long seed = trainer.seed();
-        boolean full = batch == 0 || batch >= m;
         return new StepGradient() {
+            private int batch;
+            private long seed;
+
             @Override
             public int size() {
                 return m;
@@ -61,8 +56,14 @@ public final class SparkTrainer {
             }
 
             @Override
+            public void begin(int batch, long seed) {
+                this.batch = batch;
+                this.seed = seed;
+            }
+
+            @Override
             public void compute(Parameters params, int[] order, int from, int to, long step, GradientSum sum) {
-                GradientSum delta = full ? gradient.accumulate(params, data)
+                GradientSum delta = batch >= m ? gradient.accumulate(params, data)
                         : gradient.accumulateSample(params, data, batch, seed, step);
                 System.arraycopy(delta.deltaSum(), 0, sum.deltaSum(), 0, sum.deltaSum().length);
                 sum.setTotals(delta.count(), delta.lossSum());

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -153,11 +155,73 @@ public final class CsvFiles {
         return value;
     }
 
+    /** Whether {@code text}, trimmed, is a decimal number as this reader accepts it (never NaN or Infinity). */
+    public static boolean isNumber(String text) {
+        return NUMBER.matcher(text.trim()).matches();
+    }
+
+    /**
+     * The fields of one line of a CSV with quoting (RFC 4180 within a line): a field that starts with a
+     * double quote runs to the closing quote, may hold commas, and writes a quote as two. Fields are not
+     * trimmed here; a quoted field keeps its spaces.
+     *
+     * @throws FileFormatException for a quote left open at the end of the line, or text after a closing quote
+     */
+    static List<String> quotedFields(Path file, int line, String text) throws FileFormatException {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        int n = text.length();
+        while (true) {
+            int start = i;
+            while (i < n && text.charAt(i) == ' ') {
+                i++;
+            }
+            if (i < n && text.charAt(i) == '"') {
+                int open = i++;
+                field.setLength(0);
+                while (true) {
+                    if (i >= n) {
+                        throw new FileFormatException(file, where(line, fields.size()), "the quote opened at character "
+                                + (open + 1) + " is not closed on this line (a field may not span lines)");
+                    }
+                    char c = text.charAt(i++);
+                    if (c == '"') {
+                        if (i < n && text.charAt(i) == '"') {
+                            field.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        field.append(c);
+                    }
+                }
+                while (i < n && text.charAt(i) == ' ') {
+                    i++;
+                }
+                if (i < n && text.charAt(i) != ',') {
+                    throw new FileFormatException(file, where(line, fields.size()),
+                            "text after the closing quote; write a quote inside a quoted field as \"\"");
+                }
+                fields.add(field.toString());
+            } else {
+                int comma = text.indexOf(',', i);
+                i = comma < 0 ? n : comma;
+                fields.add(text.substring(start, i));
+            }
+            if (i >= n) {
+                return fields;
+            }
+            i++; // the comma
+        }
+    }
+
     private static String count(int n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    private static String where(int line, int field) {
+    static String where(int line, int field) {
         return "line " + line + ", field " + (field + 1);
     }
 }

@@ -2,18 +2,22 @@ package dev.backprop.core.io;
 
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
+import dev.backprop.core.tabular.Preprocessing;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * A trained network as stored in a model file: the description, a copy of the weights, and where it came
- * from (data, seed, settings) as text key–value pairs. Immutable.
+ * from (data, seed, settings) as text key–value pairs, and for a model trained on a table, the
+ * {@link Preprocessing} that turns a row into its input. Immutable.
  */
 public final class Model {
     private final Parameters parameters;
     private final Map<String, String> provenance;
+    private final Preprocessing preprocessing;
 
     /**
      * A snapshot of {@code parameters} (copied) with its provenance (copied, sorted by key).
@@ -22,6 +26,21 @@ public final class Model {
      *     which a model file, in UTF-8, could not give back as it was
      */
     public Model(Parameters parameters, Map<String, String> provenance) {
+        this(parameters, provenance, null);
+    }
+
+    /**
+     * As {@link #Model(Parameters, Map)}, with the preprocessing of a table ({@code null} for none), whose
+     * input and output sizes must be the network's.
+     */
+    public Model(Parameters parameters, Map<String, String> provenance, Preprocessing preprocessing) {
+        Network network = parameters.network();
+        if (preprocessing != null && (preprocessing.inputSize() != network.units(0)
+                || preprocessing.target().outputs() != network.units(network.layers() - 1))) {
+            throw new IllegalArgumentException("the preprocessing makes " + preprocessing.inputSize() + " inputs and reads "
+                    + preprocessing.target().outputs() + " outputs, but the network is " + network);
+        }
+        this.preprocessing = preprocessing;
         this.parameters = Objects.requireNonNull(parameters, "parameters").copy();
         Map<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> e : provenance.entrySet()) {
@@ -61,14 +80,20 @@ public final class Model {
         return provenance;
     }
 
+    /** The preprocessing of a model trained on a table; empty for one trained on arrays (images, say). */
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Model other && parameters.equals(other.parameters) && provenance.equals(other.provenance);
+        return o instanceof Model other && parameters.equals(other.parameters) && provenance.equals(other.provenance)
+                && Objects.equals(preprocessing, other.preprocessing);
     }
 
     @Override
     public int hashCode() {
-        return 31 * parameters.hashCode() + provenance.hashCode();
+        return 31 * (31 * parameters.hashCode() + provenance.hashCode()) + Objects.hashCode(preprocessing);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.backprop.core.Cost;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
 import dev.backprop.core.data.FileFormatException;
+import dev.backprop.core.tabular.Preprocessing;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -20,12 +21,12 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * Reads and writes model files. The format, version 1, all integers and floats little-endian:
+ * Reads and writes model files. The format, version 2, all integers and floats little-endian:
  *
  * <pre>
  * offset  size        field
  * 0       4           magic "NNBP"
- * 4       2           format version (1)
+ * 4       2           format version: 1, or 2 for a model that carries a preprocessing
  * 6       1           bias units: 0 off, 1 on
  * 7       1           cost: 1 half-sse, 2 cross-entropy
  * 8       1           value type: 4 float32, 8 float64
@@ -35,6 +36,7 @@ import java.util.zip.CRC32C;
  * ..      L − 1       activation of layers 2..L: 1 sigmoid, 2 tanh, 3 relu, 4 identity, 5 softmax
  * ..      4           number of provenance entries, then for each: 4-byte length and UTF-8 bytes of
  *                     the key, 4-byte length and UTF-8 bytes of the value
+ * ..      4 + N       version 2 only: N, then the N bytes of the {@link Preprocessing} ({@link Preprocessing#toBytes})
  * ..      8           P, the number of weights (must match the layer sizes)
  * ..      P × type    the weights in the flat layout of {@link Network} (matrix after matrix, row-major,
  *                     bias column first), IEEE 754
@@ -45,10 +47,13 @@ import java.util.zip.CRC32C;
  * either the old model or the new one. Reading checks the magic, refuses newer versions, checks the
  * length the header implies and the checksum before it builds anything, and rejects non-finite weights.
  * Float64 (the default) stores the weights exactly; float32 halves the size and rounds each weight.
+ *
+ * <p>A model without a preprocessing is written as version 1, byte for byte as before version 2 existed,
+ * so files of version 1 and the tools that read them keep working; both versions are read.
  */
 public final class ModelFile {
     /** The version this build writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final byte[] MAGIC = {'N', 'N', 'B', 'P'};
     private static final int FIXED_HEADER = 14;
@@ -94,15 +99,17 @@ public final class ModelFile {
             strings.add(v);
             stringBytes += 8 + k.length + v.length;
         }
+        byte[] preprocessing = model.preprocessing().map(Preprocessing::toBytes).orElse(null);
         int layers = network.layers();
-        long length = FIXED_HEADER + 4L * layers + (layers - 1) + 4 + stringBytes + 8
+        long length = FIXED_HEADER + 4L * layers + (layers - 1) + 4 + stringBytes
+                + (preprocessing == null ? 0 : 4L + preprocessing.length) + 8
                 + (long) weights.length * precision.bytes + 4;
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a model of " + weights.length + " weights in " + precision
                     + " does not fit one file of this format; use FLOAT32 or a smaller network");
         }
         ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putShort((short) FORMAT_VERSION).put((byte) (network.bias() ? 1 : 0))
+        b.put(MAGIC).putShort((short) (preprocessing == null ? 1 : 2)).put((byte) (network.bias() ? 1 : 0))
                 .put(costCode(network.cost())).put((byte) precision.bytes).put((byte) 0).putInt(layers);
         for (int l = 0; l < layers; l++) {
             b.putInt(network.units(l));
@@ -113,6 +120,9 @@ public final class ModelFile {
         b.putInt(strings.size() / 2);
         for (byte[] s : strings) {
             b.putInt(s.length).put(s);
+        }
+        if (preprocessing != null) {
+            b.putInt(preprocessing.length).put(preprocessing);
         }
         b.putLong(weights.length);
         for (double w : weights) {
@@ -204,6 +214,17 @@ public final class ModelFile {
                 String key = string(file, bytes, b);
                 provenance.put(key, string(file, bytes, b));
             }
+            byte[] preprocessing = null;
+            if (version >= 2) {
+                int at = b.position();
+                int length = b.getInt();
+                if (length < 0 || length > b.remaining()) {
+                    throw corrupt(file, bytes, "byte " + at, "a preprocessing of " + Integer.toUnsignedString(length)
+                            + " bytes does not fit the " + b.remaining() + " bytes left");
+                }
+                preprocessing = new byte[length];
+                b.get(preprocessing);
+            }
             long count = b.getLong();
             if (valueBytes != 4 && valueBytes != 8) {
                 throw corrupt(file, bytes, "byte 8", "value type " + valueBytes + " is neither 4 (float32) nor 8 (float64)");
@@ -236,7 +257,19 @@ public final class ModelFile {
                     throw new FileFormatException(file, "weight " + i, "is " + weights[i] + "; weights must be finite");
                 }
             }
-            return new Model(Parameters.of(network, weights), provenance);
+            Preprocessing p = null;
+            if (preprocessing != null) {
+                try {
+                    p = Preprocessing.fromBytes(preprocessing);
+                } catch (IllegalArgumentException e) {
+                    throw new FileFormatException(file, "preprocessing", e.getMessage());
+                }
+            }
+            try {
+                return new Model(Parameters.of(network, weights), provenance, p);
+            } catch (IllegalArgumentException e) {
+                throw new FileFormatException(file, "preprocessing", e.getMessage());
+            }
         } catch (BufferUnderflowException e) {
             throw new FileFormatException(file, "", "the file ends early, at byte " + bytes.length + ": it is truncated");
         }

@@ -27,6 +27,13 @@ public interface StepGradient {
     }
 
     /**
+     * Called once at the start of a call to {@link Trainer#train}, with the examples per step ({@code m} for
+     * the full batch) and the run's seed, for a source that draws each step's examples itself.
+     */
+    default void begin(int batch, long seed) {
+    }
+
+    /**
      * Writes into {@code sum}, replacing what it held, Δ, Σ J_i and the count of step {@code step}
      * (counting from 0 over the whole run), which covers positions {@code [from, to)} of an epoch.
      *

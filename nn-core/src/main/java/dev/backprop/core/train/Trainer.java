@@ -110,6 +110,7 @@ public final class Trainer {
             throw new IllegalArgumentException("cannot resume at batch " + from.batch() + " of an epoch of "
                     + batches + " batches: the batch size or the data changed since the checkpoint");
         }
+        source.begin(batch, seed);
         boolean shuffled = !fullBatch && source.ordered();
         int[] order = shuffled ? new int[m] : null;
         GradientSum sum = GradientSum.zeros(network);
@@ -204,16 +205,6 @@ public final class Trainer {
     /** The last epoch this trainer runs to. */
     public int epochs() {
         return epochs;
-    }
-
-    /** Examples per step; 0 for the full batch. */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** The seed of the order of examples (and of a source's own samples, for a source that draws them). */
-    public long seed() {
-        return seed;
     }
 
     /**

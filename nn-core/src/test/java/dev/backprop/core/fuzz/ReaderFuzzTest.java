@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.backprop.core.data.CsvFiles;
+import dev.backprop.core.data.TableFile;
 import dev.backprop.core.data.IdxDataSets;
 import dev.backprop.core.data.IdxFile;
 import dev.backprop.core.io.Checkpoint;
@@ -59,6 +60,7 @@ class ReaderFuzzTest {
         check(file, bytes.length, () -> CsvFiles.read(file, 3, 1));
         check(file, bytes.length, () -> CsvFiles.readLabeled(file, 2, 3));
         check(file, bytes.length, () -> CsvFiles.readInputs(file, 2));
+        check(file, bytes.length, () -> TableFile.read(file));
     }
 
     @FuzzTest(maxDuration = "10s")

@@ -37,6 +37,16 @@ class CheckpointFileTest {
         return RandomProblems.parameters(network, 0.1, seed).values();
     }
 
+    /** Version 1 is version 2 without the data flag before the checksum: the version 1 form of {@code two}. */
+    private static byte[] versionOne(byte[] two) {
+        ByteBuffer one = ByteBuffer.allocate(two.length - 1).order(ByteOrder.LITTLE_ENDIAN);
+        one.put(two, 0, two.length - 5).putShort(4, (short) 1);
+        CRC32C crc = new CRC32C();
+        crc.update(one.array(), 0, one.position());
+        one.putInt((int) crc.getValue());
+        return one.array();
+    }
+
     private Path writeDefault() throws IOException {
         Path file = dir.resolve("checkpoint.nnck");
         CheckpointFile.write(file, new Checkpoint(model, position, 217, state));
@@ -131,20 +141,49 @@ class CheckpointFileTest {
 
     @Test
     void aCheckpointOfFormatVersionOneStillLoadsWithoutAFingerprint() throws IOException {
-        // Version 1 is version 2 without the data flag before the checksum: make one from a version 2 file.
         byte[] two = Files.readAllBytes(writeDefault());
         assertEquals(0, two[two.length - 5], "no fingerprint: the flag is 0");
-        ByteBuffer one = ByteBuffer.allocate(two.length - 1).order(ByteOrder.LITTLE_ENDIAN);
-        one.put(two, 0, two.length - 5).putShort(4, (short) 1);
-        CRC32C crc = new CRC32C();
-        crc.update(one.array(), 0, one.position());
-        one.putInt((int) crc.getValue());
-        Checkpoint read = CheckpointFile.decode(Path.of("old.nnck"), one.array());
+        Checkpoint read = CheckpointFile.decode(Path.of("old.nnck"), versionOne(two));
         assertEquals(model, read.model());
         assertEquals(position, read.position());
         assertArrayEquals(state.get(1), read.optimizerState().get(1), 0.0);
         assertTrue(read.data().isEmpty());
         assertArrayEquals(two, CheckpointFile.encode(read), "written back as version 2");
+    }
+
+    @Test
+    void aFingerprintAndAPreprocessingTogetherReadBackAndAVersionOneFileWithAPreprocessingStillLoads()
+            throws IOException {
+        dev.backprop.core.data.Table t = dev.backprop.core.data.Table.of(List.of("x", "c", "y"),
+                List.of(new String[] {"1", "u", "a"}, new String[] {"2", "v", "b"}, new String[] {"4", "u", "b"}));
+        dev.backprop.core.tabular.Preprocessing pre = dev.backprop.core.tabular.Preprocessing.fit(t, "y",
+                dev.backprop.core.tabular.Task.CLASSIFICATION, false);
+        Network table = Network.builder(pre.inputSize(), 3, 2).hiddenActivation(Activation.RELU).softmaxCrossEntropy().build();
+        Model withPre = new Model(RandomProblems.parameters(table, 0.7, 5), Map.of("table.target", "y"), pre);
+        List<double[]> tableState = List.of(RandomProblems.parameters(table, 0.1, 6).values());
+        DataFingerprint print = DataFingerprint.of("iris.csv", pre.dataSet(t));
+        Path file = dir.resolve("table.nnck");
+        CheckpointFile.write(file, new Checkpoint(withPre, position, 9, tableState, print));
+        byte[] two = Files.readAllBytes(file);
+        assertEquals(2, two[4], "format version 2");
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(withPre, read.model());
+        assertEquals(pre, read.model().preprocessing().orElseThrow());
+        assertEquals(print, read.data().orElseThrow());
+        assertEquals(position, read.position());
+        assertEquals(9, read.optimizerSteps());
+        assertArrayEquals(tableState.get(0), read.optimizerState().get(0), 0.0);
+        assertArrayEquals(two, CheckpointFile.encode(read));
+
+        // A version 1 checkpoint (no fingerprint) may already hold a model with a preprocessing: nn train wrote
+        // such files for tables before the fingerprint existed.
+        CheckpointFile.write(file, new Checkpoint(withPre, position, 9, tableState));
+        byte[] noData = Files.readAllBytes(file);
+        Checkpoint old = CheckpointFile.decode(Path.of("old.nnck"), versionOne(noData));
+        assertEquals(withPre, old.model());
+        assertEquals(pre, old.model().preprocessing().orElseThrow());
+        assertTrue(old.data().isEmpty());
+        assertArrayEquals(noData, CheckpointFile.encode(old), "written back as version 2");
     }
 
     @Test

@@ -107,9 +107,9 @@ class ModelFileTest {
     @Test
     void aNewerFormatVersionIsRefusedWithAClearMessage() throws IOException {
         byte[] bytes = Files.readAllBytes(writeDefault());
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(4, (short) 2);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(4, (short) 3);
         FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bytes));
-        assertEquals("m: byte 4: format version 2 is newer than this build reads (up to 1); use a newer nn", e.getMessage());
+        assertEquals("m: byte 4: format version 3 is newer than this build reads (up to 2); use a newer nn", e.getMessage());
     }
 
     @Test
@@ -167,5 +167,35 @@ class ModelFileTest {
         Parameters p = model.parameters();
         p.values()[0] += 1;
         assertEquals(model.parameters().values()[0] + 1, p.values()[0], 0.0);
+    }
+
+    @Test
+    void readsAFileOfFormatVersion1WrittenBeforeVersion2Existed() throws IOException, java.net.URISyntaxException {
+        Path file = Path.of(ModelFileTest.class.getResource("model-format-1.nnbp").toURI());
+        Model model = ModelFile.read(file);
+        assertEquals("3-4-2", model.network().units(0) + "-" + model.network().units(1) + "-" + model.network().units(2));
+        assertEquals(Map.of("classes", "no,yes", "train.seed", "7"), model.provenance());
+        assertEquals(-0.2039956666727203, model.parameters().values()[1], 0.0);
+        assertEquals(0.5146439645299252, model.parameters().values()[25], 0.0);
+        assertTrue(model.preprocessing().isEmpty());
+        // without a preprocessing, today's writer gives the very same bytes
+        assertArrayEquals(Files.readAllBytes(file), ModelFile.encode(model, ModelFile.Precision.FLOAT64));
+    }
+
+    @Test
+    void aModelWithAPreprocessingIsVersion2AndReadsBackEqual() throws IOException {
+        dev.backprop.core.data.Table t = dev.backprop.core.data.Table.of(java.util.List.of("x", "c", "y"),
+                java.util.List.of(new String[] {"1", "u", "a"}, new String[] {"2", "v", "b"}));
+        dev.backprop.core.tabular.Preprocessing p = dev.backprop.core.tabular.Preprocessing.fit(t, "y",
+                dev.backprop.core.tabular.Task.CLASSIFICATION, false);
+        Network network = Network.builder(3, 2).softmaxCrossEntropy().build();
+        Model model = new Model(Parameters.zeros(network), Map.of("k", "v"), p);
+        byte[] bytes = ModelFile.encode(model, ModelFile.Precision.FLOAT64);
+        assertEquals(2, bytes[4]);
+        Model back = ModelFile.decode(dir.resolve("m.nnbp"), bytes);
+        assertEquals(model, back);
+        assertEquals(p, back.preprocessing().orElseThrow());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Model(Parameters.zeros(Network.builder(4, 2).softmaxCrossEntropy().build()), Map.of(), p));
     }
 }
