@@ -6,8 +6,16 @@ import dev.backprop.bench.report.BenchRunner;
 import dev.backprop.bench.report.Comparison;
 import dev.backprop.bench.report.Report;
 import dev.backprop.bench.report.Suite;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -103,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--only '" + only + "' matches none of the suite's configurations");
             }
         }
+        if (!hasJmh()) {
+            return runWithBenchmarksJar(o);
+        }
         Path dir = out != null ? out : OutputDirectory.dated("bench-reports");
         o.println("nn bench: " + configs.size() + " configurations, " + mode.describe() + ", into " + dir);
         o.println("isa of the forks: " + isa.describe() + (forkArgs.isEmpty() ? "" : " (with " + String.join(" ", forkArgs) + ")"));
@@ -111,6 +122,56 @@ final class BenchCommand implements Callable<Integer> {
         Report.write(dir, dir.resolve(BenchRunner.RESULTS), commandLine());
         o.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
         return 0;
+    }
+
+    /**
+     * JMH and the benchmarks travel in nn-bench's own jar, so that nn.jar carries only what the other commands
+     * need. A run of the suite is therefore made by a second JVM whose class path has both jars (JMH's forks
+     * inherit it); reports and comparisons need no JMH and run here.
+     */
+    private static boolean hasJmh() {
+        try {
+            Class.forName("org.openjdk.jmh.runner.Runner", false, BenchCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** {@code nn bench} with the same arguments in a JVM that has the benchmarks jar; returns its exit code. */
+    private int runWithBenchmarksJar(PrintWriter o) throws IOException, InterruptedException, URISyntaxException {
+        Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path benchmarks = benchmarksJar(self, System.getenv(BENCHMARKS_JAR_ENV));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", self + File.pathSeparator + benchmarks,
+                Main.class.getName()));
+        command.addAll(spec.root().commandLine().getParseResult().originalArgs()); // "bench" and its options
+        Process child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                o.println(line);
+                o.flush();
+            }
+        }
+        return child.waitFor();
+    }
+
+    /** The environment variable that names the benchmarks jar when it is not where the build puts it. */
+    static final String BENCHMARKS_JAR_ENV = "NN_BENCHMARKS_JAR";
+
+    /**
+     * The benchmarks jar: {@code override} when set, else where the build puts it beside {@code nnJar}
+     * ({@code nn-cli/target/nn.jar} → {@code nn-bench/target/benchmarks.jar}).
+     */
+    static Path benchmarksJar(Path nnJar, String override) {
+        Path jar = override != null && !override.isEmpty() ? Path.of(override)
+                : nnJar.toAbsolutePath().getParent().resolveSibling("../nn-bench/target/benchmarks.jar").normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the benchmarks jar " + jar + " is missing: build it with "
+                    + "'mvn -B -pl nn-bench -am package -DskipTests', or set " + BENCHMARKS_JAR_ENV + " to its path");
+        }
+        return jar;
     }
 
     /** The command as typed, for the report. */

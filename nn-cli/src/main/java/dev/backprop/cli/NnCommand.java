@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = NnCommand.Version.class,
         description = "Trains fully connected neural networks by back-propagation on CPUs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, GradientCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, ExportCommand.class, GradientCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
 final class NnCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -172,7 +172,7 @@ class GradientCommandTest {
 
         r = CliRunner.run();
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().startsWith("missing command: choose one of train, evaluate, predict, info, gradient, bench, help"), r.err());
+        assertTrue(r.err().startsWith("missing command: choose one of train, evaluate, predict, info, export, gradient, bench, help"), r.err());
     }
 
     @Test

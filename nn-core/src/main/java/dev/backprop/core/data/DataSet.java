@@ -304,6 +304,34 @@ public final class DataSet {
         }
     }
 
+    /**
+     * Writes the inputs of rows {@code [from, to)} of a buffer made by {@link #newBuffer} from
+     * {@code src[offset ..]}, row after row, so that inputs that arrive one by one (a prediction service)
+     * reach an engine without a new set per call. The values are checked to be finite like every set's.
+     */
+    public void writeInputs(int from, int to, float[] src, int offset) {
+        if (!buffer) {
+            throw new IllegalStateException("only a buffer made by newBuffer() can be written");
+        }
+        Objects.checkFromToIndex(from, to, size);
+        int n = (to - from) * inputSize;
+        Objects.checkFromIndexSize(offset, n, src.length);
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(src[offset + i])) {
+                throw new IllegalArgumentException("example " + (from + i / inputSize) + ", input " + i % inputSize
+                        + " is " + src[offset + i] + "; values must be finite");
+            }
+        }
+        int at = from * inputSize;
+        if (floatInputs != null) {
+            System.arraycopy(src, offset, floatInputs, at, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                doubleInputs[at + i] = src[offset + i];
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "DataSet[" + size + " examples, " + inputSize + " inputs, " + targetSize + " targets, "

@@ -52,6 +52,22 @@ class DataSetTest {
     }
 
     @Test
+    void aBufferTakesInputsWrittenIntoItsRowsAndRefusesNonFiniteOnes() {
+        DataSet d = DataSet.ofDoubles(new double[] {0, 1, 2, 3}, 2, new double[] {0, 1}, 1);
+        DataSet buffer = d.newBuffer(3);
+        buffer.writeInputs(1, 3, new float[] {9, 5.5f, 6, 7, 8}, 1);
+        float[] x = new float[6];
+        buffer.readInputs(0, 3, x, 0);
+        assertArrayEquals(new float[] {0, 0, 5.5f, 6, 7, 8}, x);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> buffer.writeInputs(0, 2, new float[] {1, 2, 3, Float.NaN}, 0));
+        assertEquals("example 1, input 1 is NaN; values must be finite", e.getMessage());
+        IllegalStateException notBuffer = assertThrows(IllegalStateException.class,
+                () -> d.writeInputs(0, 1, new float[2], 0));
+        assertEquals("only a buffer made by newBuffer() can be written", notBuffer.getMessage());
+    }
+
+    @Test
     void sliceKeepsPrecisionAndLabels() {
         DataSet d = DataSet.classification(new float[] {0, 1, 10, 11, 20, 21}, 2, new int[] {0, 1, 2}, 3);
         DataSet s = d.slice(1, 3);

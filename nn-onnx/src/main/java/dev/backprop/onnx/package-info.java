@@ -1,0 +1,6 @@
+/**
+ * ONNX export: a trained network as an ONNX model (opset 13, one {@code Gemm} per layer with its weights as
+ * initializers), so that ONNX Runtime and the other ONNX tools can serve a model trained here. The messages
+ * are ONNX's own generated protobuf classes, as Tribuo ships them.
+ */
+package dev.backprop.onnx;
