@@ -3,7 +3,6 @@ package dev.backprop.cli;
 import dev.backprop.core.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -32,9 +31,8 @@ final class ChartWriter implements TrainingListener {
         }
         try {
             LearningCurves.write(chart, title, metrics.rows());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // Nor does a chart that cannot be written hold up the epoch's checkpoint, which comes after it.
             failed = true;
             out.println("note: cannot draw " + chart + " (" + e + "); the figures are in " + Metrics.FILE);
         }

@@ -69,9 +69,9 @@ final class DataSource {
         return dir == null;
     }
 
-    /** What {@code --data} would say to get this source again: a directory or {@code sample}. */
+    /** What {@code --data} would say to get this source again, from any directory: an absolute path or {@code sample}. */
     String name() {
-        return isSample() ? SAMPLE : dir.toString();
+        return isSample() ? SAMPLE : dir.toAbsolutePath().normalize().toString();
     }
 
     /** One line for the user: what is used, and for the sample, how to get the full set. */

@@ -24,9 +24,17 @@ final class EngineOptions {
                     + "the same on any number.")
     Integer threads;
 
-    /** The thread count asked for, or every available processor. */
+    /** The most threads {@code --threads} takes: far more than any machine gains from, far fewer than a pool allows. */
+    static final int MAX_THREADS = 1024;
+
+    /** The thread count asked for, or every available processor; a count no engine can be made with is refused. */
     int threads() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("--threads must be from 1 to " + MAX_THREADS + " (this machine has "
+                    + Runtime.getRuntime().availableProcessors() + " processors), got " + n);
+        }
+        return n;
     }
 
     /** A new engine of the kind {@code --engine} names; the caller closes it. */

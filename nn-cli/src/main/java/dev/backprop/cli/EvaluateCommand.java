@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = ModelFile.read(model);
+        Model m = readModel(model);
         if (m.preprocessing().isPresent()) {
             if (data == null) {
                 throw new IllegalArgumentException(model + " was trained on a table: give the rows to evaluate with --data FILE.csv");
@@ -84,6 +84,17 @@ final class EvaluateCommand implements Callable<Integer> {
         out.println();
         out.print(result.report(classNames(m, source)));
         return 0;
+    }
+
+    /** The model in {@code file}; a directory, such as a run's, is refused with the file that was meant. */
+    static Model readModel(Path file) throws java.io.IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            Path inside = file.resolve(TrainCommand.MODEL);
+            throw new dev.backprop.core.data.FileFormatException(file, "", "is a directory; --model wants a model file"
+                    + (java.nio.file.Files.isRegularFile(inside) ? ", such as " + inside + " in it"
+                            : " (" + TrainCommand.MODEL + ", as nn train writes it), and there is none in it"));
+        }
+        return ModelFile.read(file);
     }
 
     /** The data a model was trained on when it is still there, otherwise what nn train would use. */

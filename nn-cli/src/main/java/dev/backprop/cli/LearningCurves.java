@@ -16,6 +16,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class LearningCurves {
     static final String FILE = "learning-curves.png";
 
+    static {
+        // Without this, ImageIO encodes through a cache file that a JDK shutdown hook closes on Ctrl-C, and
+        // the chart being written at that moment failed the run before it could write its checkpoint.
+        javax.imageio.ImageIO.setUseCache(false);
+    }
+
     private LearningCurves() {
     }
 

@@ -37,6 +37,19 @@ public final class Main {
         int code = cl.execute(args);
         out.flush();
         err.flush();
+        // Only now, with the last line printed, may a command that holds up the JVM's exit (Ctrl-C) let it go.
+        CommandLine.ParseResult parsed = cl.getParseResult();
+        while (parsed != null) {
+            if (parsed.commandSpec().userObject() instanceof AutoCloseable command) {
+                try {
+                    command.close();
+                } catch (Exception e) {
+                    err.println("nn: " + message(e));
+                    err.flush();
+                }
+            }
+            parsed = parsed.subcommand();
+        }
         return code;
     }
 

@@ -1,5 +1,7 @@
 package dev.backprop.cli;
 
+import dev.backprop.core.io.CheckpointDirectory;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,5 +16,13 @@ final class OutputDirectory {
     /** {@code parent/<date-time>}, say {@code runs/2026-11-23T14-33-02}. */
     static Path dated(String parent) {
         return Path.of(parent, LocalDateTime.now().format(NAME));
+    }
+
+    /**
+     * A new {@code parent/<date-time>} directory, owned by this run; when another run took the name in the
+     * same second, {@code <date-time>-2}, {@code -3} and so on.
+     */
+    static CheckpointDirectory createDated(Path parent) throws IOException {
+        return CheckpointDirectory.createNew(parent, LocalDateTime.now().format(NAME));
     }
 }

@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.core.Cost;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Network;
 import dev.backprop.core.data.CsvFiles;
@@ -13,11 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.DataSetTooLargeException;
 import dev.backprop.core.data.IdxFile;
 import dev.backprop.core.data.IdxDataSets;
 import dev.backprop.core.data.FileFormatException;
 import dev.backprop.core.io.Model;
-import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.train.ConfusionMatrix;
 import java.awt.Graphics2D;
 import java.awt.Image;
@@ -30,7 +31,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +46,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Prints the predicted class and the probability of every class for each example of a file.",
+            "Prints the predicted class and the probability of every class for each example of a file (for a",
+            "model trained with half-sse, the output units' values, which are not probabilities).",
             "",
             "The file may be:",
             "  IDX images (plain or .gz, as MNIST ships them), pixels scaled by 1/255;",
@@ -51,6 +56,9 @@ import picocli.CommandLine.Spec;
                 + "column may be absent), written back as CSV with --output;",
             "  a PNG or JPEG image, made grey and scaled to the model's square input (28x28 for Fashion-MNIST)."})
 final class PredictCommand implements Callable<Integer> {
+    /** The most pixels an image may have: 64 megapixels decode in about 256 MB (four bytes a pixel). */
+    static final long MAX_PIXELS = 64_000_000L;
+
     @Spec
     CommandSpec spec;
 
@@ -74,7 +82,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = ModelFile.read(model);
+        Model m = EvaluateCommand.readModel(model);
         if (m.preprocessing().isPresent()) {
             return predictTable(m, m.preprocessing().get());
         }
@@ -89,7 +97,8 @@ final class PredictCommand implements Callable<Integer> {
         try (GradientEngine e = engine.create()) {
             e.predict(m.parameters(), data, 0, n, out);
         }
-        print(spec.commandLine().getOut(), EvaluateCommand.classNames(m, null), network.outputs(), out, n);
+        print(spec.commandLine().getOut(), EvaluateCommand.classNames(m, null), network.cost() == Cost.CROSS_ENTROPY,
+                network.outputs(), out, n);
         return 0;
     }
 
@@ -154,15 +163,20 @@ final class PredictCommand implements Callable<Integer> {
         return field;
     }
 
-    private static void print(PrintWriter o, String[] names, int classes, double[] out, int n) {
+    /**
+     * One line per example. Softmax outputs are probabilities, headed p; the sigmoid outputs of a half-sse model
+     * are not (they need not sum to one), and are headed out.
+     */
+    private static void print(PrintWriter o, String[] names, boolean probabilities, int classes, double[] out, int n) {
         int width = 5;
         for (int c = 0; c < classes; c++) {
             width = Math.max(width, name(names, c).length());
         }
+        String head = probabilities ? "p" : "out";
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-7s  %-" + (width + 4) + "s  %-6s ", "example",
-                "predicted", "p"));
+                "predicted", head));
         for (int c = 0; c < classes; c++) {
-            header.append(String.format(Locale.ROOT, " %6s", "p" + c));
+            header.append(String.format(Locale.ROOT, " %6s", head + c));
         }
         o.println(header);
         for (int i = 0; i < n; i++) {
@@ -180,6 +194,9 @@ final class PredictCommand implements Callable<Integer> {
                 legend.append(c == 0 ? " " : ", ").append(c).append(' ').append(names[c]);
             }
             o.println(legend);
+        }
+        if (!probabilities) {
+            o.println("out: the output units' values (sigmoid, trained with half-sse); they are not probabilities");
         }
     }
 
@@ -231,16 +248,50 @@ final class PredictCommand implements Callable<Integer> {
         return x;
     }
 
+    /**
+     * The image in {@code file}, decoded only after its header has been read and its size found reasonable:
+     * a few bytes of header can claim billions of pixels. Every failure names the file.
+     */
+    static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new FileFormatException(file, "", "is not an image this JDK can read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > MAX_PIXELS) {
+                    throw new FileFormatException(file, "header", String.format(Locale.ROOT, "the image is %d × %d pixels "
+                            + "(%.1f megapixels), more than the %d megapixels nn predict decodes; scale it down first",
+                            width, height, width * height / 1e6, MAX_PIXELS / 1_000_000));
+                }
+                return reader.read(0);
+            } catch (FileFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                throw new FileFormatException(file, "", "cannot be decoded as " + reader.getFormatName().toUpperCase(Locale.ROOT)
+                        + " (" + why + (e.getCause() != null && e.getCause().getMessage() != null
+                                ? ": " + e.getCause().getMessage() : "") + "): it is damaged or truncated");
+            } catch (OutOfMemoryError e) {
+                throw new FileFormatException(file, "", "does not fit the " + DataSetTooLargeException.size(
+                        Runtime.getRuntime().maxMemory()) + " heap once decoded; scale it down first");
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
     private double[] image(Path file, int inputs) throws IOException {
         int side = (int) Math.round(Math.sqrt(inputs));
         if (side * side != inputs) {
             throw new IllegalArgumentException("the model takes " + inputs + " inputs, not a square image; give "
                     + file + "'s pixels as CSV instead");
         }
-        BufferedImage source = ImageIO.read(file.toFile());
-        if (source == null) {
-            throw new FileFormatException(file, "", "is not an image this JDK can read");
-        }
+        BufferedImage source = decode(file);
         BufferedImage grey = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = grey.createGraphics();
         try {

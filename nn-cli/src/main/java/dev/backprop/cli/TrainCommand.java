@@ -5,14 +5,17 @@ import dev.backprop.core.Cost;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
+import dev.backprop.core.data.DataFingerprint;
 import dev.backprop.core.data.DataSet;
+import dev.backprop.core.data.DataSetTooLargeException;
 import dev.backprop.core.data.Table;
 import dev.backprop.core.data.TableFile;
 import dev.backprop.core.train.ValidationSplit;
 import dev.backprop.core.io.AtomicFiles;
 import dev.backprop.core.io.Checkpoint;
+import dev.backprop.core.io.CheckpointDirectory;
 import dev.backprop.core.io.CheckpointFile;
-import dev.backprop.core.data.FileFormatException;
+import dev.backprop.core.io.DirectoryInUseException;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.tabular.Preprocessing;
@@ -33,7 +36,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,9 +70,9 @@ import picocli.CommandLine.Spec;
                 + "checkpoint and stops, and --resume DIR continues with the same bits as a run that never "
                 + "stopped. At the end: model.nnbp, metrics.csv, learning-curves.png and evaluation.txt (the "
                 + "test set, which is never used for training or for choosing anything)."})
-final class TrainCommand implements Callable<Integer> {
-    static final String CHECKPOINT = "checkpoint.nnck";
-    static final String PREVIOUS_CHECKPOINT = "checkpoint-previous.nnck";
+final class TrainCommand implements Callable<Integer>, AutoCloseable {
+    static final String CHECKPOINT = CheckpointDirectory.CHECKPOINT;
+    static final String PREVIOUS_CHECKPOINT = CheckpointDirectory.PREVIOUS;
     static final String MODEL = "model.nnbp";
     static final String EVALUATION = "evaluation.txt";
     /** Exit code of a run stopped by Ctrl-C after writing its checkpoint (128 + SIGINT, as shells expect). */
@@ -202,17 +204,58 @@ final class TrainCommand implements Callable<Integer> {
                     + "never used to choose anything.")
     boolean trackTest;
 
+    /** Opened by {@link #close()}: the Ctrl-C hook waits for it, so that the last line is printed before the JVM ends. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread ctrlC;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Run run = resume != null ? resumeRun() : newRun();
-        Recipe recipe = run.recipe; // the directory is made by the first file written into it, after every check
+        int n = engine.threads();
+        boolean interactive = switch (progress) {
+            case "bar" -> true;
+            case "plain" -> false;
+            case "auto" -> Terminals.isInteractive();
+            default -> throw new IllegalArgumentException("--progress must be bar, plain or auto, got '" + progress + "'");
+        };
+        Run run;
+        try {
+            run = resume != null ? resumeRun() : newRun();
+        } catch (RunComplete complete) {
+            o.println(complete.getMessage());
+            return 0;
+        }
+        try (CheckpointDirectory checkpoints = run.checkpoints) {
+            return train(o, run, n, interactive);
+        } catch (OutOfMemoryError e) {
+            long max = Runtime.getRuntime().maxMemory();
+            throw new IllegalStateException("ran out of memory (" + e.getMessage() + ") in the " + DataSetTooLargeException
+                    .size(max) + " heap this JVM may use; raise the limit with -Xmx (for nn: NN_JAVA_OPTS=-Xmx"
+                    + DataSetTooLargeException.heapSuggestion(max, max) + ") or train a smaller network", e);
+        }
+    }
 
+    private Integer train(PrintWriter o, Run run, int n, boolean interactive) throws Exception {
+        Recipe recipe = run.recipe;
         Sets sets = TableFile.isTable(Path.of(recipe.data())) ? tableSets(run, o) : imageSets(run, o);
+        if (!run.note.isEmpty()) {
+            o.println("note: " + run.note);
+        }
+        if (run.checkpoint != null && run.checkpoint.data().isPresent()) {
+            DataFingerprint then = run.checkpoint.data().get();
+            String changes = sets.fingerprint().changesSince(then);
+            if (!changes.isEmpty()) {
+                throw new IllegalArgumentException("the training data changed since the checkpoint " + run.file + ": "
+                        + changes + ". The run was trained on " + then.describe() + "; resume it with that data, or "
+                        + "start a new run with another --out");
+            }
+        }
         Network network = sets.network();
         DataSet train = sets.train();
         DataSet held = sets.held();
         DataSet test = sets.test();
+        Optimizer opt = recipe.newOptimizer();
+        MemoryCheck.beforeTraining(network, recipe.engine(), n, recipe.optimizer());
         Parameters params;
         if (run.checkpoint != null) {
             params = run.checkpoint.model().parameters();
@@ -223,11 +266,9 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             params = Parameters.initialize(network, recipe.initializer(), recipe.seed());
         }
-        Optimizer opt = recipe.newOptimizer();
         if (run.checkpoint != null) {
             opt.restore(run.checkpoint.optimizerSteps(), run.checkpoint.optimizerState());
         }
-        int n = engine.threads();
         Map<String, String> provenance = new LinkedHashMap<>(recipe.toProvenance());
         provenance.putAll(run.settings());
         provenance.putAll(sets.provenance());
@@ -244,26 +285,23 @@ final class TrainCommand implements Callable<Integer> {
                 patienceEpochs > 0 ? "; early stopping after " + patienceEpochs + " epochs without a lower validation loss" : "");
         o.printf(Locale.ROOT, "%s: %,d for training, %,d for validation, %,d for the final test%n", sets.unit(),
                 train.size(), held == null ? 0 : held.size(), test.size());
-        o.println("output: " + run.dir + (run.checkpoint != null ? " (resuming at epoch " + run.position.epoch()
+        o.println("output: " + run.dir() + (run.checkpoint != null ? " (resuming at epoch " + run.position.epoch()
                 + (run.position.atEpochStart() ? "" : ", batch " + run.position.batch()) + ")" : ""));
         o.flush();
 
-        Metrics metrics = new Metrics(run.dir);
+        Path dir = run.dir();
+        Metrics metrics = new Metrics(dir);
         metrics.readBefore(run.position.epoch());
-        boolean interactive = switch (progress) {
-            case "bar" -> true;
-            case "plain" -> false;
-            case "auto" -> Terminals.isInteractive();
-            default -> throw new IllegalArgumentException("--progress must be bar, plain or auto, got '" + progress + "'");
-        };
-        BestEpoch best = patienceEpochs > 0 ? new BestEpoch(run.dir, new EarlyStopping(patienceEpochs), metrics.rows()) : null;
+        CheckpointWriter checkpoints = new CheckpointWriter(run.checkpoints, params, provenance, sets.preprocessing(), opt,
+                sets.fingerprint());
+        BestEpoch best = patienceEpochs > 0 ? new BestEpoch(dir, new EarlyStopping(patienceEpochs), metrics.rows()) : null;
         try (GradientEngine e = engine.create(recipe.engine())) {
             ProgressBarListener bar = new ProgressBarListener(interactive, train.size(), recipe.epochs());
             ValidationTrigger validation = new ValidationTrigger(() -> evaluate(e, params, held, test));
             Trainer.Builder builder = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule())
                     .batchSize(recipe.batch()).epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2())
                     .listener(bar).listener(validation).listener(new MetricsWriter(o, recipe.epochs(), opt, metrics, validation))
-                    .listener(new ChartWriter(o, run.dir.resolve(LearningCurves.FILE), network.describe(), metrics));
+                    .listener(new ChartWriter(o, dir.resolve(LearningCurves.FILE), network.describe(), metrics));
             Trainer[] trainer = new Trainer[1];
             if (best != null) {
                 builder.listener(new TrainingListener() {
@@ -275,16 +313,15 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
-            builder.listener(new CheckpointTrigger(next -> writeCheckpoint(run.dir, params, provenance, sets.preprocessing(),
-                    opt, next)));
+            builder.listener(new CheckpointTrigger(checkpoints::write));
             trainer[0] = builder.build();
             Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer[0], params, train, run, bar, stopped -> {
                 if (best != null && best.stopped()) {
                     return;
                 }
-                writeCheckpoint(run.dir, params, provenance, sets.preprocessing(), opt, stopped.next());
-                o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written. Continue with: nn train --resume %s%n",
-                        stopped.next().epoch(), stopped.next().batch(), run.dir);
+                checkpoints.write(stopped.next());
+                o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written to %s. Continue with: nn train "
+                        + "--resume %s%n", stopped.next().epoch(), stopped.next().batch(), dir.resolve(CHECKPOINT), dir);
                 o.flush();
             });
             if (summary.stopped() && (best == null || !best.stopped())) {
@@ -311,20 +348,23 @@ final class TrainCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "test accuracy %.4f on %,d images, never seen in training (%s)%n", result.accuracy(),
                         test.size(), EVALUATION);
             }
-            ModelFile.write(run.dir.resolve(MODEL), new Model(params, provenance, sets.preprocessing()));
+            ModelFile.write(dir.resolve(MODEL), new Model(params, provenance, sets.preprocessing()));
             byte[] text = ("test set: " + sets.testDescription() + "\n\n" + report).getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(run.dir.resolve(EVALUATION), s -> s.write(text));
+            AtomicFiles.write(dir.resolve(EVALUATION), s -> s.write(text));
             List<Metrics.Row> rows = metrics.rows();
             double wall = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).elapsedSeconds();
-            o.printf(Locale.ROOT, "done in %.1f s: %s, %s, %s%n", wall, run.dir.resolve(MODEL), run.dir.resolve(Metrics.FILE),
-                    run.dir.resolve(LearningCurves.FILE));
+            o.printf(Locale.ROOT, "done in %.1f s: %s, %s, %s%n", wall, dir.resolve(MODEL), dir.resolve(Metrics.FILE),
+                    dir.resolve(LearningCurves.FILE));
             return 0;
         }
     }
 
-    /** The examples of a run, the network they make, and what the model file keeps of them. */
+    /**
+     * The examples of a run, the network they make, what the model file keeps of them, and the fingerprint
+     * of the data training draws on (for a table, its rows as the preprocessing encodes them).
+     */
     private record Sets(DataSet train, DataSet held, DataSet test, Network network, Preprocessing preprocessing,
-            String unit, String testDescription, Map<String, String> provenance) {
+            String unit, String testDescription, Map<String, String> provenance, DataFingerprint fingerprint) {
     }
 
     private Sets imageSets(Run run, PrintWriter o) throws IOException {
@@ -340,7 +380,8 @@ final class TrainCommand implements Callable<Integer> {
                     + all.inputSize());
         }
         return new Sets(split[0], split[1], test, network, null, "examples", source.describe(),
-                Map.of("classes", String.join(",", source.classNames(all.classes()))));
+                Map.of("classes", String.join(",", source.classNames(all.classes()))),
+                DataFingerprint.of(recipe.data(), all));
     }
 
     /**
@@ -397,17 +438,18 @@ final class TrainCommand implements Callable<Integer> {
                 : Network.builder(units).hiddenActivation(Activation.parse(recipe.activation()))
                         .outputActivation(Activation.IDENTITY).cost(Cost.HALF_SSE).build();
         return new Sets(train, held, test, network, pre, "rows",
-                testName.isEmpty() ? "held-out rows of " + file : testName, Map.of());
+                testName.isEmpty() ? "held-out rows of " + file : testName, Map.of(),
+                DataFingerprint.of(recipe.data(), pre.dataSet(all)));
     }
 
     /**
      * Runs the trainer. Ctrl-C (or SIGTERM) asks it to stop before its next step; the signal's shutdown hook
-     * then waits until {@code onStop} has written the checkpoint, since the JVM exits when the hook returns.
+     * then waits until the command has ended and its last line (the checkpoint written, or an error) is
+     * printed, since the JVM exits when the hook returns: {@link Main} closes the command after printing.
      */
-    private static Trainer.TrainingSummary trainStoppingOnCtrlC(Trainer trainer, Parameters params, DataSet train, Run run,
+    private Trainer.TrainingSummary trainStoppingOnCtrlC(Trainer trainer, Parameters params, DataSet train, Run run,
             ProgressBarListener bar, Consumer<Trainer.TrainingSummary> onStop) throws IOException {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        ctrlC = new Thread(() -> {
             trainer.requestStop();
             try {
                 finished.await(2, TimeUnit.MINUTES);
@@ -415,7 +457,7 @@ final class TrainCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "nn-train-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(ctrlC);
         try {
             Trainer.TrainingSummary summary = trainer.train(params, train, run.position);
             bar.close();
@@ -424,16 +466,23 @@ final class TrainCommand implements Callable<Integer> {
             }
             return summary;
         } catch (IllegalStateException diverged) {
-            Path last = run.dir.resolve(CHECKPOINT);
+            Path last = run.dir().resolve(CHECKPOINT);
             throw new IllegalStateException(diverged.getMessage() + (Files.exists(last)
                     ? " The last good checkpoint, " + last + ", is intact." : ""), diverged);
         } catch (UncheckedIOException io) {
             throw io.getCause();
         } finally {
             bar.close();
-            finished.countDown();
+        }
+    }
+
+    /** Lets a waiting Ctrl-C hook return; called by {@link Main} once the command's last line is printed. */
+    @Override
+    public void close() {
+        finished.countDown();
+        if (ctrlC != null) {
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                Runtime.getRuntime().removeShutdownHook(ctrlC);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running and returns now that the latch is open
             }
@@ -464,19 +513,39 @@ final class TrainCommand implements Callable<Integer> {
         return sum / data.size();
     }
 
-    /** Moves the last checkpoint aside, then writes the new one; a crash leaves at least one good file. */
-    private static void writeCheckpoint(Path dir, Parameters params, Map<String, String> provenance,
-            Preprocessing preprocessing, Optimizer opt, TrainingPosition next) {
-        try {
-            byte[] bytes = CheckpointFile.encode(new Checkpoint(new Model(params, provenance, preprocessing), next, opt.steps(), opt.state()));
-            Path current = dir.resolve(CHECKPOINT);
-            if (Files.exists(current)) {
-                Files.move(current, dir.resolve(PREVIOUS_CHECKPOINT), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+    /**
+     * Writes the run's checkpoints. A stop right after an epoch's checkpoint asks for the same position again:
+     * it is not written twice, which would rotate the previous checkpoint away for a copy of the newest.
+     */
+    private static final class CheckpointWriter {
+        private final CheckpointDirectory dir;
+        private final Parameters params;
+        private final Map<String, String> provenance;
+        private final Preprocessing preprocessing;
+        private final Optimizer opt;
+        private final DataFingerprint data;
+        private TrainingPosition written;
+
+        CheckpointWriter(CheckpointDirectory dir, Parameters params, Map<String, String> provenance,
+                Preprocessing preprocessing, Optimizer opt, DataFingerprint data) {
+            this.dir = dir;
+            this.params = params;
+            this.provenance = provenance;
+            this.preprocessing = preprocessing;
+            this.opt = opt;
+            this.data = data;
+        }
+
+        void write(TrainingPosition next) {
+            if (next.equals(written)) {
+                return;
             }
-            AtomicFiles.write(current, out -> out.write(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("cannot write the checkpoint in " + dir + ": " + e.getMessage(), e));
+            try {
+                dir.write(new Checkpoint(new Model(params, provenance, preprocessing), next, opt.steps(), opt.state(), data));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            written = next;
         }
     }
 
@@ -502,8 +571,6 @@ final class TrainCommand implements Callable<Integer> {
             epochs = parsed.hasMatchedOption("--epochs") ? epochs : TABLE_EPOCHS;
             learningRate = parsed.hasMatchedOption("--lr") ? learningRate : TABLE_LEARNING_RATE;
         }
-        String dataName = table ? data : data != null ? DataSource.of(data).name()
-                : DataSource.findDefault(System.getenv(DataSource.ENV)).name();
         Map<String, String> settings = new LinkedHashMap<>();
         if (patience < 0) {
             throw new IllegalArgumentException("--patience must be 0 (off) or a number of epochs, got " + patience);
@@ -536,14 +603,26 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        Recipe recipe = new Recipe(Recipe.hiddenText(Recipe.hiddenSizes(hidden)), activation, cost, optimizer, learningRate,
-                momentum, schedule, batch, epochs, l2, seed, validation, engine.engine, dataName);
-        Path dir = out != null ? out : OutputDirectory.dated("runs");
-        if (Files.exists(dir.resolve(CHECKPOINT)) || Files.exists(dir.resolve(MODEL))) {
-            throw new IllegalArgumentException(dir + " already holds a training run; continue it with --resume " + dir
-                    + " or choose another --out");
+        CheckpointDirectory dir;
+        try {
+            dir = out != null ? CheckpointDirectory.open(out) : OutputDirectory.createDated(Path.of("runs"));
+        } catch (DirectoryInUseException e) {
+            throw new IOException(e.getMessage() + "; wait for it to finish or choose another --out", e);
         }
-        return new Run(recipe, dir, null, TrainingPosition.start(recipe.seed()), settings);
+        try {
+            if (CheckpointDirectory.holdsCheckpoint(dir.path()) || Files.exists(dir.path().resolve(MODEL))) {
+                throw new IllegalArgumentException(dir.path() + " already holds a training run; continue it with --resume "
+                        + dir.path() + " or choose another --out");
+            }
+            String dataName = table ? data : data != null ? DataSource.of(data).name()
+                    : DataSource.findDefault(System.getenv(DataSource.ENV)).name();
+            Recipe recipe = new Recipe(Recipe.hiddenText(Recipe.hiddenSizes(hidden)), activation, cost, optimizer,
+                    learningRate, momentum, schedule, batch, epochs, l2, seed, validation, engine.engine, dataName);
+            return new Run(recipe, dir, null, null, TrainingPosition.start(recipe.seed()), "", settings);
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
     }
 
     private Run resumeRun() throws IOException {
@@ -554,11 +633,49 @@ final class TrainCommand implements Callable<Integer> {
                         + "and --track-test may change)");
             }
         }
-        Path file = Files.isDirectory(resume) ? resume.resolve(CHECKPOINT) : resume;
-        Path previous = file.resolveSibling(PREVIOUS_CHECKPOINT);
+        Path file;
         Checkpoint checkpoint;
+        String note = "";
+        if (Files.isDirectory(resume)) {
+            CheckpointDirectory.Found found = CheckpointDirectory.newest(resume);
+            file = found.file();
+            checkpoint = found.checkpoint();
+            note = found.note();
+        } else {
+            file = resume;
+            checkpoint = readNamed(file);
+        }
+        Recipe recipe = Recipe.fromProvenance(checkpoint.model().provenance());
+        Path runDir = file.getParent() == null ? Path.of(".") : file.getParent();
+        int trained = checkpoint.position().epoch() - 1;
+        if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+            int least = trained + (checkpoint.position().atEpochStart() ? 0 : 1);
+            if (epochs < least && !Files.exists(runDir.resolve(MODEL))) {
+                throw new IllegalArgumentException(file + " is at epoch " + checkpoint.position().epoch() + ", past --epochs "
+                        + epochs + "; a run cannot go back: resume with --epochs " + least + " or more");
+            }
+            recipe = recipe.withEpochs(epochs);
+        }
+        if (checkpoint.position().atEpochStart() && trained >= recipe.epochs() && Files.exists(runDir.resolve(MODEL))) {
+            throw new RunComplete("the run in " + runDir + " is complete: it trained " + trained + (trained == 1 ? " epoch" : " epochs")
+                    + (trained > recipe.epochs() ? ", more than --epochs " + recipe.epochs() : "") + ", and "
+                    + runDir.resolve(MODEL) + " is left as it is; to train longer, resume with --epochs above " + trained);
+        }
+        CheckpointDirectory dir;
         try {
-            checkpoint = CheckpointFile.read(file);
+            dir = CheckpointDirectory.open(runDir);
+        } catch (DirectoryInUseException e) {
+            throw new IOException(e.getMessage() + "; wait for it to finish", e);
+        }
+        dir.resumedFrom(file);
+        return new Run(recipe, dir, file, checkpoint, checkpoint.position(), note, settings(checkpoint));
+    }
+
+    /** The checkpoint in {@code file}; when it is damaged, the message says whether the previous one reads. */
+    private static Checkpoint readNamed(Path file) throws IOException {
+        Path previous = file.resolveSibling(PREVIOUS_CHECKPOINT);
+        try {
+            return CheckpointFile.read(file);
         } catch (IOException e) {
             if (!file.toAbsolutePath().equals(previous.toAbsolutePath()) && Files.exists(previous)) {
                 int epoch;
@@ -572,11 +689,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
-        Recipe recipe = Recipe.fromProvenance(checkpoint.model().provenance());
-        if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
-            recipe = recipe.withEpochs(epochs);
-        }
-        Path runDir = file.getParent() == null ? Path.of(".") : file.getParent();
+    }
+
+    /** The table settings and the patience a checkpoint's provenance keeps: they are not part of the recipe. */
+    private static Map<String, String> settings(Checkpoint checkpoint) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (String key : List.of(PATIENCE, TARGET, TASK, TEST, TEST_FRACTION, IMPUTE)) {
             String value = checkpoint.model().provenance().get(key);
@@ -584,11 +700,26 @@ final class TrainCommand implements Callable<Integer> {
                 settings.put(key, value);
             }
         }
-        return new Run(recipe, runDir, checkpoint, checkpoint.position(), settings);
+        return settings;
     }
 
-    /** What a run starts from. */
-    private record Run(Recipe recipe, Path dir, Checkpoint checkpoint, TrainingPosition position,
-            Map<String, String> settings) {
+    /**
+     * What a run starts from: the checkpoint (null for a new run) in {@code file}, a note on the choice, and
+     * the settings kept in the provenance beside the recipe.
+     */
+    private record Run(Recipe recipe, CheckpointDirectory checkpoints, Path file, Checkpoint checkpoint,
+            TrainingPosition position, String note, Map<String, String> settings) {
+        Path dir() {
+            return checkpoints.path();
+        }
+    }
+
+    /** A resumed run that has nothing left to do: said on standard output, and the command succeeds. */
+    private static final class RunComplete extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RunComplete(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.backprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.ReferenceEngine;
@@ -153,6 +154,96 @@ class EvaluatePredictCommandTest {
         r = CliRunner.run("predict", "--model", modelFile.toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().startsWith("Missing required option: '--input=FILE'"), r.err());
+    }
+
+    @Test
+    void imagesAreMeasuredBeforeTheyAreDecodedAndEveryFailureNamesTheFile() throws IOException {
+        String nl = System.lineSeparator();
+        // 68 bytes whose header says 46000 x 46000: refused before anything that size is allocated.
+        Path huge = Files.write(dir.resolve("huge.png"), pngHeader(46000, 46000, 8, 2));
+        CliRunner r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", huge.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("nn predict: " + huge + ": header: the image is 46000 × 46000 pixels (2116.0 megapixels), more than "
+                + "the 64 megapixels nn predict decodes; scale it down first" + nl, r.err());
+        // RGBA with 16 bits a sample, which the JDK's decoder fails on with a bare "Invalid scanline stride".
+        Path deep = Files.write(dir.resolve("deep.png"), pngHeader(30000, 30000, 16, 6));
+        r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", deep.toString());
+        assertEquals("nn predict: " + deep + ": header: the image is 30000 × 30000 pixels (900.0 megapixels), more than "
+                + "the 64 megapixels nn predict decodes; scale it down first" + nl, r.err());
+
+        BufferedImage photo = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 64 * 64; i++) {
+            photo.setRGB(i % 64, i / 64, i * 2654435761L > 0 ? 0xffffff : (int) (i * 2654435761L));
+        }
+        Path whole = dir.resolve("whole.png");
+        ImageIO.write(photo, "png", whole.toFile());
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = Files.write(dir.resolve("truncated.png"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", truncated.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("nn predict: " + truncated + ": cannot be decoded as PNG ("), r.err());
+        assertTrue(r.err().endsWith("): it is damaged or truncated" + nl), r.err());
+
+        Path jpeg = Files.write(dir.resolve("cut.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16});
+        r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", jpeg.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("nn predict: " + jpeg + ": cannot be decoded as JPEG ("), r.err());
+    }
+
+    /** The signature, an IHDR chunk and an IEND chunk: a PNG that says how large it is and holds no pixels. */
+    private static byte[] pngHeader(int width, int height, int bitDepth, int colourType) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        int start = b.position();
+        b.putInt(13).put(new byte[] {'I', 'H', 'D', 'R'}).putInt(width).putInt(height).put((byte) bitDepth)
+                .put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), start + 4, 17);
+        b.putInt((int) crc.getValue());
+        b.putInt(0).put(new byte[] {'I', 'E', 'N', 'D'}).putInt(0xae426082);
+        return b.array();
+    }
+
+    @Test
+    void aCsvValueBeyondFloatRangeIsRefusedAndAByteOrderMarkIsSkipped() throws IOException {
+        String row = "0," .repeat(783);
+        Path big = Files.writeString(dir.resolve("big.csv"), row + "1e39\n");
+        CliRunner r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", big.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("nn predict: " + big + ": line 1, field 784: 1e39 is out of the range of a float, in which inputs "
+                + "to predict are kept" + System.lineSeparator(), r.err());
+        Path marked = Files.writeString(dir.resolve("marked.csv"), "\uFEFF" + row + "0\n");
+        r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", marked.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(ROW.matcher(r.out().split("\\R")[1]).matches(), r.out());
+    }
+
+    @Test
+    void aDirectoryAsTheModelNamesTheFileMeantAndHalfSseOutputsAreNotCalledProbabilities() throws IOException {
+        Path run = modelFile.getParent();
+        CliRunner r = CliRunner.run("predict", "--model", run.toString(), "--input", "x.csv");
+        assertEquals(1, r.exitCode());
+        assertEquals("nn predict: " + run + ": is a directory; --model wants a model file, such as " + modelFile + " in it"
+                + System.lineSeparator(), r.err());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        r = CliRunner.run("evaluate", "--model", empty.toString());
+        assertEquals("nn evaluate: " + empty + ": is a directory; --model wants a model file (model.nnbp, as nn train "
+                + "writes it), and there is none in it" + System.lineSeparator(), r.err());
+
+        Path sse = dir.resolve("sse");
+        assertEquals(0, CliRunner.run("train", "--data", "sample", "--hidden", "8", "--epochs", "1", "--cost", "half-sse",
+                "--out", sse.toString()).exitCode());
+        Path csv = Files.writeString(dir.resolve("one.csv"), "0.5,".repeat(783) + "0.5\n");
+        r = CliRunner.run("predict", "--model", sse.resolve(TrainCommand.MODEL).toString(), "--input", csv.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().split("\\R");
+        assertEquals("example  predicted        out       out0   out1   out2   out3   out4   out5   out6   out7   out8   out9",
+                lines[0]);
+        assertEquals("out: the output units' values (sigmoid, trained with half-sse); they are not probabilities",
+                lines[lines.length - 1]);
+        r = CliRunner.run("predict", "--model", modelFile.toString(), "--input", csv.toString());
+        assertTrue(r.out().startsWith("example  predicted        p           p0     p1"), r.out());
+        assertFalse(r.out().contains("not probabilities"), r.out());
     }
 
     private static void writeIdx(Path file, int[] dims, byte[] values) throws IOException {

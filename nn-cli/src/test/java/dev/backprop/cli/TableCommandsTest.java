@@ -212,4 +212,31 @@ class TableCommandsTest {
         assertTrue(resumed.out().contains(m.group()), resumed.out());
         assertArrayEquals(Files.readAllBytes(whole.resolve(TrainCommand.MODEL)), Files.readAllBytes(copy.resolve(TrainCommand.MODEL)));
     }
+
+    @Test
+    void aTablesCheckpointKeepsItsPreprocessingAndFingerprintAndChangedRowsAreRefusedOnResume() throws IOException {
+        Path table = Files.copy(IRIS, dir.resolve("iris.csv"));
+        Path run = dir.resolve("run");
+        CliRunner r = CliRunner.run("train", "--data", table.toString(), "--target", "species", "--epochs", "2",
+                "--out", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        dev.backprop.core.io.Checkpoint checkpoint = dev.backprop.core.io.CheckpointFile.read(run.resolve(TrainCommand.CHECKPOINT));
+        Model model = ModelFile.read(run.resolve(TrainCommand.MODEL));
+        assertEquals(model.preprocessing().orElseThrow(), checkpoint.model().preprocessing().orElseThrow());
+        assertEquals("species", checkpoint.model().provenance().get(TrainCommand.TARGET));
+        var print = checkpoint.data().orElseThrow();
+        assertEquals(table.toString(), print.source());
+        assertEquals(150, print.examples()); // every row, the test rows too: they decide the split
+        assertEquals(model.preprocessing().get().inputSize(), print.inputs());
+
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(table));
+        lines.set(1, lines.get(1).replaceFirst("^5\\.1,", "5.3,"));
+        Files.write(table, lines);
+        CliRunner changed = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3");
+        assertEquals(1, changed.exitCode(), changed.out());
+        assertTrue(changed.err().startsWith("nn train: the training data changed since the checkpoint "
+                + run.resolve(TrainCommand.CHECKPOINT) + ": the same number of examples, but other values"), changed.err());
+        assertArrayEquals(Files.readAllBytes(run.resolve(TrainCommand.CHECKPOINT)),
+                dev.backprop.core.io.CheckpointFile.encode(checkpoint), "the checkpoint is left as it was");
+    }
 }

@@ -55,13 +55,29 @@ public final class VectorSupport {
             synchronized (VectorSupport.class) {
                 s = selection;
                 if (s == null) {
-                    s = decide(System.getProperty(WIDTH_PROPERTY), ModuleLayer.boot().findModule(MODULE).isPresent());
-                    LOG.info(s.describe());
+                    String forced = System.getProperty(WIDTH_PROPERTY);
+                    s = decide(forced, ModuleLayer.boot().findModule(MODULE).isPresent());
+                    announce(s, forced != null);
                     selection = s;
                 }
             }
         }
         return s;
+    }
+
+    /**
+     * Logs the selection. A scalar path nobody asked for is many times slower, so it is a warning, and when no
+     * SLF4J provider is bound (SLF4J would print only "No providers") it goes to the JDK's System.Logger too.
+     */
+    private static void announce(Selection s, boolean forced) {
+        if (s.vectorized() || forced) {
+            LOG.info(s.describe());
+            return;
+        }
+        LOG.warn(s.describe());
+        if (LoggerFactory.getILoggerFactory() instanceof org.slf4j.helpers.NOPLoggerFactory) {
+            System.getLogger(VectorSupport.class.getName()).log(System.Logger.Level.WARNING, s.describe());
+        }
     }
 
     /**

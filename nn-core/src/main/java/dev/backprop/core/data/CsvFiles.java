@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
  * Numeric CSV without a header: one example a line, fields separated by commas, blank lines ignored.
  * Values are kept in double precision, exactly as written. Each bad row fails with the file, the line and
  * the field: the wrong number of fields, text that is not a decimal number, a number out of range, or a
- * label outside the classes. {@code NaN} and {@code Infinity} are refused as text, not parsed.
+ * label outside the classes. {@code NaN} and {@code Infinity} are refused as text, not parsed. A UTF-8
+ * byte order mark at the start of the file is skipped.
  */
 public final class CsvFiles {
     // Possessive quantifiers: with plain ones, a long run of digits that ends in a bad character backtracks
     // through every split of the digits, quadratic in the field's length.
     private static final Pattern NUMBER = Pattern.compile("[+-]?+(\\d++(\\.\\d*+)?+|\\.\\d++)([eE][+-]?+\\d++)?+");
+
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     private CsvFiles() {
     }
@@ -43,13 +46,14 @@ public final class CsvFiles {
 
     /**
      * Rows of {@code inputs} values and nothing else, row after row in one array: examples to predict, whose
-     * targets are unknown.
+     * targets are unknown. Values beyond the range of a float are refused, since the float32 engines would
+     * make infinities and NaN of them.
      */
     public static double[] readInputs(Path file, int inputs) throws IOException {
         ImmutableDoubleArray.Builder x = ImmutableDoubleArray.builder();
         int rows = forEachRow(file, inputs, count(inputs, "input"), (fields, line) -> {
             for (int f = 0; f < fields.length; f++) {
-                x.add(number(file, line, f, fields[f]));
+                x.add(floatNumber(file, line, f, fields[f], "inputs to predict"));
             }
         });
         checkNotEmpty(file, rows);
@@ -63,12 +67,7 @@ public final class CsvFiles {
         String expected = (inputs + 1) + " fields (" + count(inputs, "input") + ", then the class label)";
         int rows = forEachRow(file, inputs + 1, expected, (fields, line) -> {
             for (int f = 0; f < inputs; f++) {
-                double value = number(file, line, f, fields[f]);
-                if (Float.isInfinite((float) value)) {
-                    throw new FileFormatException(file, where(line, f), fields[f].trim()
-                            + " is out of the range of a float, in which labeled inputs are kept");
-                }
-                x.add(value);
+                x.add(floatNumber(file, line, f, fields[f], "labeled inputs"));
             }
             String label = fields[inputs].trim();
             int value;
@@ -107,6 +106,9 @@ public final class CsvFiles {
             int line = 0;
             while ((text = reader.readLine()) != null) {
                 line++;
+                if (line == 1 && text.startsWith(BYTE_ORDER_MARK)) {
+                    text = text.substring(1); // spreadsheets on Windows start UTF-8 files with one
+                }
                 if (text.isBlank()) {
                     continue;
                 }
@@ -138,6 +140,17 @@ public final class CsvFiles {
         double value = Double.parseDouble(s);
         if (!Double.isFinite(value)) {
             throw new FileFormatException(file, where(line, field), s + " is out of the range of a double");
+        }
+        return value;
+    }
+
+    /** A number that must also fit a float: the engines compute in float32. */
+    private static double floatNumber(Path file, int line, int field, String text, String what)
+            throws FileFormatException {
+        double value = number(file, line, field, text);
+        if (Float.isInfinite((float) value)) {
+            throw new FileFormatException(file, where(line, field), text.trim()
+                    + " is out of the range of a float, in which " + what + " are kept");
         }
         return value;
     }

@@ -18,7 +18,7 @@ public class DataSetTooLargeException extends IOException {
         super(file + ": the data set needs " + size(bytesNeeded) + " of memory (" + what + "), "
                 + (heapFull ? "more than is free in the " + size(maxHeap) + " heap"
                         : "more than the " + size(maxHeap) + " heap this JVM may use")
-                + "; raise the limit with -Xmx (for nn: NN_JAVA_OPTS=-Xmx" + suggestion(bytesNeeded, maxHeap)
+                + "; raise the limit with -Xmx (for nn: NN_JAVA_OPTS=-Xmx" + heapSuggestion(bytesNeeded, maxHeap)
                 + ") or use fewer examples");
         this.bytesNeeded = bytesNeeded;
     }
@@ -28,7 +28,8 @@ public class DataSetTooLargeException extends IOException {
         return bytesNeeded;
     }
 
-    static String size(long bytes) {
+    /** A size in bytes for people: "812.0 KiB", "3.5 GiB". */
+    public static String size(long bytes) {
         if (bytes < 1L << 20) {
             return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
@@ -38,8 +39,8 @@ public class DataSetTooLargeException extends IOException {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
     }
 
-    /** A round heap size with room for the set, the rest of the program and the collector's slack. */
-    private static String suggestion(long bytesNeeded, long maxHeap) {
+    /** A round heap size (for -Xmx) with room for {@code bytesNeeded}, the rest of the program and the collector's slack. */
+    public static String heapSuggestion(long bytesNeeded, long maxHeap) {
         long gib = Math.max(1, (2 * Math.max(bytesNeeded, maxHeap) + (1L << 30) - 1) >> 30);
         return gib + "g";
     }

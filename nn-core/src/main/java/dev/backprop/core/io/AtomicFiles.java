@@ -100,7 +100,7 @@ public final class AtomicFiles {
         }
     }
 
-    private static String tempPrefix(String name) {
+    static String tempPrefix(String name) {
         return "." + name + ".";
     }
 
@@ -108,7 +108,7 @@ public final class AtomicFiles {
      * Removes the temporary files of {@code target} that a killed process left behind (a process that is
      * alive may be writing its own). Best effort: a file that cannot be listed or removed stays.
      */
-    private static void removeStaleTempFiles(Path target) {
+    static void removeStaleTempFiles(Path target) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         String prefix = tempPrefix(absolute.getFileName().toString());
@@ -137,7 +137,7 @@ public final class AtomicFiles {
     }
 
     /** Makes the rename durable; some file systems cannot open a directory, which only weakens durability. */
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         if (dir == null) {
             return;
         }

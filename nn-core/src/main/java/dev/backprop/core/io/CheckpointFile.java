@@ -1,7 +1,9 @@
 package dev.backprop.core.io;
 
 import dev.backprop.core.data.FileFormatException;
+import dev.backprop.core.data.DataFingerprint;
 import dev.backprop.core.train.TrainingPosition;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -11,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes checkpoint files. The format, version 1, little-endian:
+ * Reads and writes checkpoint files. The format, version 2, little-endian:
  *
  * <pre>
  * offset  size        field
  * 0       4           magic "NNCK"
- * 4       2           format version (1)
+ * 4       2           format version (2)
  * 6       2           reserved, 0
  * 8       4           epoch of the next step, from 1
  * 12      4           batch of the next step within its epoch, from 0
@@ -29,15 +31,22 @@ import java.util.List;
  * 60      A × P × 8   the arrays, float64
  * ..      4           N, the length of the model
  * ..      N           a model file in the format of {@link ModelFile}, float64, its settings in the provenance
+ * ..      1           1 if the fingerprint of the training data follows, 0 if not
+ * ..      4           S, the length of the data's source (absolute path or name), in UTF-8 bytes
+ * ..      S           the source
+ * ..      4 × 4       examples, inputs, targets and CRC32C of the data ({@link DataFingerprint})
  * ..      4           CRC32C of every byte before it
  * </pre>
+ *
+ * <p>Version 1 files are version 2 without the fields of the data, from the flag to the data's CRC32C; they
+ * are still read, with no fingerprint.
  *
  * Files are replaced atomically ({@link AtomicFiles}); reading checks the length and the checksum before
  * it builds anything and throws {@link FileFormatException} naming the file for anything wrong.
  */
 public final class CheckpointFile {
     /** The version this build writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final byte[] MAGIC = {'N', 'N', 'C', 'K'};
     private static final int HEADER = 60;
@@ -57,7 +66,9 @@ public final class CheckpointFile {
         byte[] model = ModelFile.encode(checkpoint.model(), ModelFile.Precision.FLOAT64);
         List<double[]> state = checkpoint.optimizerState();
         long p = checkpoint.model().network().parameterCount();
-        long length = HEADER + state.size() * p * 8 + 4 + model.length + 4;
+        DataFingerprint data = checkpoint.data().orElse(null);
+        byte[] source = data == null ? new byte[0] : data.source().getBytes(StandardCharsets.UTF_8);
+        long length = HEADER + state.size() * p * 8 + 4 + model.length + (data == null ? 1 : 1 + 4 + source.length + 16) + 4;
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a checkpoint of " + p + " weights and " + state.size()
                     + " optimizer arrays does not fit one file of this format");
@@ -73,6 +84,12 @@ public final class CheckpointFile {
             }
         }
         b.putInt(model.length).put(model);
+        if (data == null) {
+            b.put((byte) 0);
+        } else {
+            b.put((byte) 1).putInt(source.length).put(source).putInt(data.examples()).putInt(data.inputs())
+                    .putInt(data.targets()).putInt(data.crc());
+        }
         ModelFile.putCrc(b);
         return b.array();
     }
@@ -134,21 +151,46 @@ public final class CheckpointFile {
             }
             int at = b.position();
             int modelLength = b.getInt();
-            if (modelLength < 0 || modelLength != b.remaining() - 4) {
+            int after = version == 1 ? 4 : 4 + 1;
+            if (modelLength < 0 || (version == 1 ? modelLength != b.remaining() - after : modelLength > b.remaining() - after)) {
                 throw new FileFormatException(file, "byte " + at, "the model is said to be "
-                        + Integer.toUnsignedString(modelLength) + " bytes, but " + (b.remaining() - 4) + " remain");
+                        + Integer.toUnsignedString(modelLength) + " bytes, but " + (b.remaining() - after) + " remain");
             }
             byte[] model = new byte[modelLength];
             b.get(model);
             Model decoded = ModelFile.decode(file, model);
+            DataFingerprint data = version == 1 ? null : readData(file, b);
+            if (b.remaining() != 4) {
+                throw new FileFormatException(file, "byte " + b.position(), (b.remaining() - 4)
+                        + " bytes follow the data's fingerprint, where the checksum should be");
+            }
             try {
                 return new Checkpoint(decoded, new TrainingPosition(epoch, batch, steps, epochLoss, shuffleState),
-                        optimizerSteps, state);
+                        optimizerSteps, state, data);
             } catch (IllegalArgumentException e) {
                 throw new FileFormatException(file, "header", e.getMessage());
             }
         } catch (BufferUnderflowException e) {
             throw new FileFormatException(file, "", "the file ends early, at byte " + bytes.length + ": it is truncated");
         }
+    }
+
+    private static DataFingerprint readData(Path file, ByteBuffer b) throws FileFormatException {
+        int at = b.position();
+        int flag = b.get();
+        if (flag == 0) {
+            return null;
+        }
+        if (flag != 1) {
+            throw new FileFormatException(file, "byte " + at, "the data flag is " + flag + ", not 0 or 1");
+        }
+        int length = b.getInt();
+        if (length < 0 || length > b.remaining() - 16 - 4) {
+            throw new FileFormatException(file, "byte " + (at + 1), "the data's source is said to be "
+                    + Integer.toUnsignedString(length) + " bytes, more than the file holds");
+        }
+        byte[] source = new byte[length];
+        b.get(source);
+        return new DataFingerprint(new String(source, StandardCharsets.UTF_8), b.getInt(), b.getInt(), b.getInt(), b.getInt());
     }
 }

@@ -151,6 +151,9 @@ public final class ModelFile {
      * of a missing file and of one too large to be what it should be.
      */
     static byte[] readWhole(Path file, String notFound, String tooLarge) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, "", "is a directory, not a file");
+        }
         long size;
         try {
             size = Files.size(file);

@@ -1,5 +1,6 @@
 package dev.backprop.core.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -81,6 +82,29 @@ class CsvFilesTest {
         e = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> assertThrows(FileFormatException.class, () -> CsvFiles.read(digits, 1, 1)));
         assertEquals(true, e.getMessage().startsWith(digits + ": line 1, field 2: '7777"), e.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartIsSkipped() throws IOException {
+        Path marked = write("\uFEFF0.5,2,1\n3,4,0\n");
+        DataSet d = CsvFiles.readLabeled(marked, 2, 3);
+        assertEquals(0.5, d.input(0, 0), 0.0);
+        assertEquals(1, d.label(0));
+        assertArrayEquals(new double[] {0.5, 2, 1, 3, 4, 0}, CsvFiles.readInputs(marked, 3), 0.0);
+        assertEquals(0.5, CsvFiles.read(marked, 2, 1).input(0, 0), 0.0);
+        // Only at the start of the file: elsewhere it is a character that is not a number.
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> CsvFiles.readInputs(write("1,2\n\uFEFF3,4\n"), 2));
+        assertEquals(dir.resolve("data.csv") + ": line 2, field 1: '\uFEFF3' is not a number", e.getMessage());
+    }
+
+    @Test
+    void inputsToPredictBeyondTheRangeOfAFloatAreRefused() throws IOException {
+        Path big = write("0.5,1e39\n");
+        FileFormatException e = assertThrows(FileFormatException.class, () -> CsvFiles.readInputs(big, 2));
+        assertEquals(big + ": line 1, field 2: 1e39 is out of the range of a float, in which inputs to predict are kept",
+                e.getMessage());
+        assertArrayEquals(new double[] {0.5, 3.4e38}, CsvFiles.readInputs(write("0.5,3.4e38\n"), 2), 0.0);
     }
 
     private static void assertError(String expected, Path file, int inputs, int targets) {

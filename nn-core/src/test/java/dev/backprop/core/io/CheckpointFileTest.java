@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backprop.core.Activation;
 import dev.backprop.core.Network;
 import dev.backprop.core.data.FileFormatException;
+import dev.backprop.core.data.DataFingerprint;
+import dev.backprop.core.data.DataSet;
 import dev.backprop.core.testing.RandomProblems;
 import dev.backprop.core.train.TrainingPosition;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +35,16 @@ class CheckpointFileTest {
 
     private double[] values(int seed) {
         return RandomProblems.parameters(network, 0.1, seed).values();
+    }
+
+    /** Version 1 is version 2 without the data flag before the checksum: the version 1 form of {@code two}. */
+    private static byte[] versionOne(byte[] two) {
+        ByteBuffer one = ByteBuffer.allocate(two.length - 1).order(ByteOrder.LITTLE_ENDIAN);
+        one.put(two, 0, two.length - 5).putShort(4, (short) 1);
+        CRC32C crc = new CRC32C();
+        crc.update(one.array(), 0, one.position());
+        one.putInt((int) crc.getValue());
+        return one.array();
     }
 
     private Path writeDefault() throws IOException {
@@ -83,7 +96,7 @@ class CheckpointFileTest {
         byte[] bytes = Files.readAllBytes(writeDefault());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(4, (short) 9);
         e = assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), bytes));
-        assertEquals("c: byte 4: format version 9 is newer than this build reads (up to 1); use a newer nn", e.getMessage());
+        assertEquals("c: byte 4: format version 9 is newer than this build reads (up to 2); use a newer nn", e.getMessage());
     }
 
     @Test
@@ -107,5 +120,88 @@ class CheckpointFileTest {
             assertArrayEquals(before, Files.readAllBytes(file));
             assertEquals(position, CheckpointFile.read(file).position());
         }
+    }
+
+    @Test
+    void theFingerprintOfTheDataIsKeptAndEveryByteOfItIsChecked() throws IOException {
+        DataSet data = DataSet.classification(new float[] {0.5f, 1, 0, 0.25f, 1, 1, 0, 0}, 4, new int[] {1, 0}, 2);
+        DataFingerprint print = DataFingerprint.of("/data/ünïcode", data);
+        Path file = dir.resolve("with-data.nnck");
+        CheckpointFile.write(file, new Checkpoint(model, position, 217, state, print));
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(print, read.data().orElseThrow());
+        assertArrayEquals(Files.readAllBytes(file), CheckpointFile.encode(read));
+        byte[] good = Files.readAllBytes(file);
+        for (int i = good.length - 40; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x10;
+            assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), bad));
+        }
+    }
+
+    @Test
+    void aCheckpointOfFormatVersionOneStillLoadsWithoutAFingerprint() throws IOException {
+        byte[] two = Files.readAllBytes(writeDefault());
+        assertEquals(0, two[two.length - 5], "no fingerprint: the flag is 0");
+        Checkpoint read = CheckpointFile.decode(Path.of("old.nnck"), versionOne(two));
+        assertEquals(model, read.model());
+        assertEquals(position, read.position());
+        assertArrayEquals(state.get(1), read.optimizerState().get(1), 0.0);
+        assertTrue(read.data().isEmpty());
+        assertArrayEquals(two, CheckpointFile.encode(read), "written back as version 2");
+    }
+
+    @Test
+    void aFingerprintAndAPreprocessingTogetherReadBackAndAVersionOneFileWithAPreprocessingStillLoads()
+            throws IOException {
+        dev.backprop.core.data.Table t = dev.backprop.core.data.Table.of(List.of("x", "c", "y"),
+                List.of(new String[] {"1", "u", "a"}, new String[] {"2", "v", "b"}, new String[] {"4", "u", "b"}));
+        dev.backprop.core.tabular.Preprocessing pre = dev.backprop.core.tabular.Preprocessing.fit(t, "y",
+                dev.backprop.core.tabular.Task.CLASSIFICATION, false);
+        Network table = Network.builder(pre.inputSize(), 3, 2).hiddenActivation(Activation.RELU).softmaxCrossEntropy().build();
+        Model withPre = new Model(RandomProblems.parameters(table, 0.7, 5), Map.of("table.target", "y"), pre);
+        List<double[]> tableState = List.of(RandomProblems.parameters(table, 0.1, 6).values());
+        DataFingerprint print = DataFingerprint.of("iris.csv", pre.dataSet(t));
+        Path file = dir.resolve("table.nnck");
+        CheckpointFile.write(file, new Checkpoint(withPre, position, 9, tableState, print));
+        byte[] two = Files.readAllBytes(file);
+        assertEquals(2, two[4], "format version 2");
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(withPre, read.model());
+        assertEquals(pre, read.model().preprocessing().orElseThrow());
+        assertEquals(print, read.data().orElseThrow());
+        assertEquals(position, read.position());
+        assertEquals(9, read.optimizerSteps());
+        assertArrayEquals(tableState.get(0), read.optimizerState().get(0), 0.0);
+        assertArrayEquals(two, CheckpointFile.encode(read));
+
+        // A version 1 checkpoint (no fingerprint) may already hold a model with a preprocessing: nn train wrote
+        // such files for tables before the fingerprint existed.
+        CheckpointFile.write(file, new Checkpoint(withPre, position, 9, tableState));
+        byte[] noData = Files.readAllBytes(file);
+        Checkpoint old = CheckpointFile.decode(Path.of("old.nnck"), versionOne(noData));
+        assertEquals(withPre, old.model());
+        assertEquals(pre, old.model().preprocessing().orElseThrow());
+        assertTrue(old.data().isEmpty());
+        assertArrayEquals(noData, CheckpointFile.encode(old), "written back as version 2");
+    }
+
+    @Test
+    void theFingerprintSaysWhatChanged() {
+        DataSet data = DataSet.classification(new float[] {0.5f, 1, 0, 0.25f, 1, 1, 0, 0}, 4, new int[] {1, 0}, 2);
+        DataFingerprint before = DataFingerprint.of("/d", data);
+        assertEquals("", DataFingerprint.of("/d", data).changesSince(before));
+        DataFingerprint otherValue = DataFingerprint.of("/d",
+                DataSet.classification(new float[] {0.5f, 1, 0, 0.25f, 1, 1, 0, 0.5f}, 4, new int[] {1, 0}, 2));
+        assertEquals(String.format("the same number of examples, but other values (CRC32C %08x, now %08x)", before.crc(),
+                otherValue.crc()), otherValue.changesSince(before));
+        DataFingerprint fewer = DataFingerprint.of("/e", data.slice(0, 1));
+        assertEquals("it was read from /d, now from /e; it held 2 examples of 4 inputs and 2 targets, now 1 of 4 and 2",
+                fewer.changesSince(before));
+        assertEquals(String.format("2 examples of 4 inputs and 2 targets from /d (CRC32C %08x)", before.crc()),
+                before.describe());
+        DataFingerprint otherLabel = DataFingerprint.of("/d",
+                DataSet.classification(new float[] {0.5f, 1, 0, 0.25f, 1, 1, 0, 0}, 4, new int[] {0, 0}, 2));
+        assertTrue(otherLabel.crc() != before.crc(), "a changed label changes the CRC");
     }
 }
