@@ -6,12 +6,16 @@ import dev.backprop.core.Parameters;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
+import dev.backprop.core.tabular.Preprocessing;
+import dev.backprop.core.tabular.TargetEncoding;
 import dev.backprop.simd.FloatWeights;
 import dev.backprop.simd.SimdEngine;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -27,6 +31,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Inputs are checked before any work: an input of the wrong length, or with NaN or an infinity, is refused
  * with an {@link IllegalArgumentException} that names the row and the feature.
+ *
+ * <p>A model trained on a table carries its {@link Preprocessing}, and then {@link #predict(Map)},
+ * {@link #predictClass(Map)} and {@link #predictValue(Map)} take a row of named values as a CSV would hold
+ * them, encode it as training did, and give the answer in the table's terms: the class name, or the target in
+ * its own units. The methods that take a {@code float[]} always take the network's own inputs, the
+ * {@link #inputs()} encoded features (for a model with preprocessing, what {@link Preprocessing#encode}
+ * gives), never raw column values: that keeps them free of allocation and the same for every model.
  */
 public final class Predictor {
     /**
@@ -37,6 +48,7 @@ public final class Predictor {
     static final int BLOCK = 64;
 
     private final Model model;
+    private final Preprocessing preprocessing;
     private final Network network;
     private final FloatWeights weights;
     private final int inputs;
@@ -46,6 +58,7 @@ public final class Predictor {
 
     private Predictor(Model model) {
         this.model = model;
+        this.preprocessing = model.preprocessing().orElse(null);
         this.network = model.network();
         this.inputs = network.inputs();
         this.outputs = network.outputs();
@@ -75,6 +88,11 @@ public final class Predictor {
         return model;
     }
 
+    /** The preprocessing that turns a row of named values into the network's inputs; empty if the model has none. */
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
+    }
+
     /** The network: layer sizes, activations, bias units, cost. */
     public Network network() {
         return network;
@@ -95,7 +113,11 @@ public final class Predictor {
         return network.activation(network.layers() - 1) == Activation.SOFTMAX;
     }
 
-    /** h(x) of one example of {@link #inputs()} features, in a new array of {@link #outputs()} values. */
+    /**
+     * h(x) of one example of {@link #inputs()} features, in a new array of {@link #outputs()} values. The
+     * features are the network's inputs: for a model with preprocessing, already encoded (standardized, one-hot),
+     * as {@link Preprocessing#encode} makes them; see {@link #predict(Map)} for a row of column values.
+     */
     public float[] predict(float[] features) {
         float[] out = new float[outputs];
         predict(features, out);
@@ -162,6 +184,88 @@ public final class Predictor {
                 }
             }
             return best;
+        } finally {
+            release(w);
+        }
+    }
+
+    /**
+     * The prediction for a row of named values (column name → text, as in a CSV cell; in any order; names that
+     * are not input columns are ignored), encoded by the model's preprocessing as training encoded its rows: for
+     * a classifier the outputs (the class probabilities of a softmax output layer, in the order of
+     * {@link TargetEncoding.Classes#classes()}), for a regression the one value in the target's own units
+     * ({@link TargetEncoding.Scaled#value}). A category that training never saw is encoded as all zeros, as
+     * {@link Preprocessing#encode(Map)} does, and does not fail.
+     *
+     * <p>Unlike the {@code float[]} methods, this one allocates: the encoded input and the result.
+     *
+     * @throws IllegalArgumentException if the model has no preprocessing, or the row lacks a column the model
+     *     needs ({@code the row has no value for column 'size', which the model needs}), or a value cannot be
+     *     encoded (text in a numeric column, a missing value the model does not impute), saying which column
+     */
+    public double[] predict(Map<String, String> row) {
+        Preprocessing p = requirePreprocessing();
+        double[] h = outputs(p, row);
+        if (p.target() instanceof TargetEncoding.Scaled s) {
+            h[0] = s.value(h[0]);
+        }
+        return h;
+    }
+
+    /**
+     * The class name of a row of named values (see {@link #predict(Map)}): the class of the largest output,
+     * the first of equal ones.
+     *
+     * @throws IllegalArgumentException as {@link #predict(Map)}, or if the model is a regression
+     */
+    public String predictClass(Map<String, String> row) {
+        Preprocessing p = requirePreprocessing();
+        if (!(p.target() instanceof TargetEncoding.Classes k)) {
+            throw new IllegalArgumentException("the model predicts the number '" + p.target().name()
+                    + "', not a class: use predictValue");
+        }
+        double[] h = outputs(p, row);
+        int best = 0;
+        for (int j = 1; j < h.length; j++) {
+            if (h[j] > h[best]) {
+                best = j;
+            }
+        }
+        return k.classes().get(best);
+    }
+
+    /**
+     * The target of a row of named values (see {@link #predict(Map)}) in its own units, for a regression.
+     *
+     * @throws IllegalArgumentException as {@link #predict(Map)}, or if the model is a classifier
+     */
+    public double predictValue(Map<String, String> row) {
+        Preprocessing p = requirePreprocessing();
+        if (!(p.target() instanceof TargetEncoding.Scaled s)) {
+            throw new IllegalArgumentException("the model predicts the class '" + p.target().name()
+                    + "', not a number: use predictClass");
+        }
+        return s.value(outputs(p, row)[0]);
+    }
+
+    private Preprocessing requirePreprocessing() {
+        if (preprocessing == null) {
+            throw new IllegalArgumentException("the model has no preprocessing, so it cannot read a row of named values: "
+                    + "give it its " + inputs + " features as a float[]");
+        }
+        return preprocessing;
+    }
+
+    /** The outputs of the encoded row in double, as the engine gives them, so that a regression's value is not rounded to float first. */
+    private double[] outputs(Preprocessing p, Map<String, String> row) {
+        Objects.requireNonNull(row, "row");
+        float[] features = p.encode(row);
+        checkFinite(features, 1);
+        Worker w = acquire();
+        try {
+            w.buffer.writeInputs(0, 1, features, 0);
+            w.engine.predict(weights, w.buffer, 0, 1, w.outputs, 0);
+            return Arrays.copyOf(w.outputs, outputs);
         } finally {
             release(w);
         }
