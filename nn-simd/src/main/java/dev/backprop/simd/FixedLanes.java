@@ -1,5 +1,7 @@
 package dev.backprop.simd;
 
+import java.util.Arrays;
+
 /**
  * The one summation order of every dot product along k, whatever the vector width: {@value #LANES}
  * logical lanes, lane l summing the products at p ≡ l (mod {@value #LANES}) for p below the last whole
@@ -43,7 +45,7 @@ final class FixedLanes {
      */
     static float dot(float[] a, int ai, int aStride, float[] b, int bi, int k, float[] lanes) {
         int groups = groups(k);
-        java.util.Arrays.fill(lanes, 0, LANES, 0f);
+        Arrays.fill(lanes, 0, LANES, 0f);
         for (int p0 = 0; p0 < groups; p0 += LANES) {
             for (int l = 0; l < LANES; l++) {
                 int p = p0 + l;
@@ -52,6 +54,23 @@ final class FixedLanes {
         }
         float sum = reduce(lanes, 0);
         return tail(a, ai, aStride, b, bi, groups, k, sum);
+    }
+
+    /**
+     * C = A·B for a narrow B kept column by column (B(p, j) at {@code bOff + j·k + p}), every C(i, j) a
+     * {@link #dot} of row i of A, read with column stride {@code aCs}, and column j of B: the scalar form
+     * the scalar twin uses throughout and the vector kernels use for a strided A. Adds onto C when
+     * {@code add}.
+     */
+    static void dotColumns(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
+            float[] c, int cOff, int cRs, boolean add, float[] lanes) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = dot(a, aOff + i * aRs, aCs, b, bOff + j * k, k, lanes);
+                int ci = cOff + i * cRs + j;
+                c[ci] = add ? c[ci] + sum : sum;
+            }
+        }
     }
 
     /** The products of the partial group p ∈ [groups, k), added one FMA at a time onto {@code sum}. */

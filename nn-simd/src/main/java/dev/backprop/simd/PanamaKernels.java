@@ -100,7 +100,8 @@ final class PanamaKernels implements Kernels {
             if (aCs == 1) {
                 dotColumns(m, n, k, a, aOff, aRs, b, bOff, c, cOff, cRs, accumulate);
             } else {
-                stridedDotColumns(m, n, k, a, aOff, aRs, aCs, b, bOff, c, cOff, cRs, accumulate);
+                // an A read with a column stride: the scalar form of the same sums
+                FixedLanes.dotColumns(m, n, k, a, aOff, aRs, aCs, b, bOff, c, cOff, cRs, accumulate, lanes);
             }
             return;
         }
@@ -200,18 +201,6 @@ final class PanamaKernels implements Kernels {
                     s3.intoArray(lanes, 3 * L);
                 }
                 float sum = FixedLanes.tail(a, ai, 1, b, bj, groups, k, FixedLanes.reduce(lanes, 0));
-                int ci = cOff + i * cRs + j;
-                c[ci] = add ? c[ci] + sum : sum;
-            }
-        }
-    }
-
-    /** {@link #dotColumns} for an A read with a column stride: the scalar form of the same sums. */
-    private void stridedDotColumns(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
-            float[] c, int cOff, int cRs, boolean add) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float sum = FixedLanes.dot(a, aOff + i * aRs, aCs, b, bOff + j * k, k, lanes);
                 int ci = cOff + i * cRs + j;
                 c[ci] = add ? c[ci] + sum : sum;
             }

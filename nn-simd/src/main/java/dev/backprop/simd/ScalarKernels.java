@@ -70,13 +70,8 @@ final class ScalarKernels implements Kernels {
                     accumulate);
             return;
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float sum = FixedLanes.dot(a, aOff + i * aRowStride, aColStride, b, bOff + j * k, k, lanes);
-                int ci = cOff + i * cRowStride + j;
-                c[ci] = accumulate ? c[ci] + sum : sum;
-            }
-        }
+        FixedLanes.dotColumns(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, c, cOff, cRowStride, accumulate,
+                lanes);
     }
 
     @Override

@@ -114,6 +114,10 @@ public final class Trainer {
         boolean shuffled = !fullBatch && source.ordered();
         int[] order = shuffled ? new int[m] : null;
         GradientSum sum = GradientSum.zeros(network);
+        // The built-in optimizers update in slices on the source's threads (element-wise, so the same bits on any
+        // number of threads); without L2 they also form D = Δ/m themselves, which saves the pass that writes D and
+        // the one that reads it back. With L2, D is formed first and holds D + λW.
+        boolean fused = l2 == 0 && optimizer instanceof AbstractOptimizer;
         double[] d = new double[network.parameterCount()];
         double[] weights = params.values();
 
@@ -143,19 +147,24 @@ public final class Trainer {
                 int lo = b * batch;
                 int hi = Math.min(m, lo + batch);
                 source.compute(params, order, lo, hi, step, sum);
-                double loss;
-                if (l2 > 0 || !(optimizer instanceof AbstractOptimizer)) {
+                double loss = sum.loss();
+                if (!fused) {
                     sum.gradientInto(d); // D = Δ / m, once
-                    loss = sum.loss() + (l2 > 0 ? addL2(network, weights, d) : 0.0);
-                } else {
-                    loss = sum.loss(); // D = Δ / m is formed inside the update, element by element
+                    loss += l2 > 0 ? addL2(network, weights, d) : 0.0;
                 }
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("the cost became " + loss + " at epoch " + epoch + ", step "
                             + (step + 1) + " with learning rate " + optimizer.learningRate()
                             + "; lower the learning rate or scale the inputs. The weights are those before this step.");
                 }
-                update(source, weights, sum, d);
+                if (fused) {
+                    // D = Δ / m is formed inside the update, element by element
+                    ((AbstractOptimizer) optimizer).step(weights, sum.deltaSum(), sum.count(), source);
+                } else if (optimizer instanceof AbstractOptimizer sliced) {
+                    sliced.step(weights, d, 1.0, source);
+                } else {
+                    optimizer.update(weights, d);
+                }
                 step++;
                 epochLoss += sum.lossSum();
                 lastLoss = loss;
@@ -174,23 +183,6 @@ public final class Trainer {
             }
         }
         return new TrainingSummary(step, lastLoss, new TrainingPosition(epochs + 1, 0, step, 0.0, shuffleState), false);
-    }
-
-    /**
-     * The optimizer's step, on the source's threads when it has them: the update is element-wise, so it
-     * gives the same bits on any number of threads. Without L2, D = Δ/m is formed inside the update, which
-     * saves a pass that writes D and one that reads it back; with L2, D already holds D + λW.
-     */
-    private void update(StepGradient source, double[] weights, GradientSum sum, double[] d) {
-        if (optimizer instanceof AbstractOptimizer sliced) {
-            if (l2 > 0) {
-                sliced.step(weights, d, 1.0, source);
-            } else {
-                sliced.step(weights, sum.deltaSum(), sum.count(), source);
-            }
-        } else {
-            optimizer.update(weights, d);
-        }
     }
 
     /**
