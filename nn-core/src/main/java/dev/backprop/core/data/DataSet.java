@@ -12,8 +12,10 @@ import java.util.Objects;
  * precision they compute in. Every value is checked to be finite when the set is made, so engines never
  * see NaN or infinity from the data.
  *
- * <p>Immutable, except for buffers made by {@link #newBuffer(int)}, which the trainer refills with
- * {@link #gatherInto} so that a training step allocates nothing.
+ * <p>Immutable, except for buffers made by {@link #newBuffer(int)}, which a caller refills with
+ * {@link #gatherInto}, and views made by {@link #reordered(int[])}, which read their order array as it is
+ * at each call: the trainer reshuffles that array every epoch, and the engines read a shuffled mini-batch
+ * through the view straight into their own blocks, with no copy of the batch in between.
  */
 public final class DataSet {
     private final int size;
@@ -26,9 +28,22 @@ public final class DataSet {
     private final int[] labels;
     private final int classes;
     private final boolean buffer;
+    /** For a view, the stored example behind each of its examples; null otherwise. */
+    private final int[] rows;
+    /** The examples the arrays hold: {@link #size} but for a view. */
+    private final int stored;
 
     private DataSet(int size, int inputSize, int targetSize, float[] floatInputs, double[] doubleInputs,
             float[] floatTargets, double[] doubleTargets, int[] labels, int classes, boolean buffer) {
+        this(size, inputSize, targetSize, floatInputs, doubleInputs, floatTargets, doubleTargets, labels, classes,
+                buffer, null, size);
+    }
+
+    private DataSet(int size, int inputSize, int targetSize, float[] floatInputs, double[] doubleInputs,
+            float[] floatTargets, double[] doubleTargets, int[] labels, int classes, boolean buffer, int[] rows,
+            int stored) {
+        this.rows = rows;
+        this.stored = stored;
         this.size = size;
         this.inputSize = inputSize;
         this.targetSize = targetSize;
@@ -121,6 +136,34 @@ public final class DataSet {
         return size;
     }
 
+    /** The stored example behind example {@code i} (checked), which is i itself but in a view. */
+    private int row(int i) {
+        Objects.checkIndex(i, size);
+        return rows == null ? i : Objects.checkIndex(rows[i], stored);
+    }
+
+    /**
+     * This set seen through {@code order}: example i of the view is example {@code order[i]} of this set,
+     * with no copy. The view reads {@code order} at each call, so it follows later changes to the array
+     * (one view serves every epoch of a run that reshuffles the array in place); an index outside
+     * {@code [0, m)} fails the call that reads it. A view of a view reads through both orders as they are now.
+     */
+    public DataSet reordered(int[] order) {
+        Objects.requireNonNull(order, "order");
+        if (order.length == 0) {
+            throw new IllegalArgumentException("the view would be empty: the order has no examples");
+        }
+        int[] through = order;
+        if (rows != null) {
+            through = new int[order.length];
+            for (int i = 0; i < order.length; i++) {
+                through[i] = row(order[i]);
+            }
+        }
+        return new DataSet(order.length, inputSize, targetSize, floatInputs, doubleInputs, floatTargets, doubleTargets,
+                labels, classes, false, through, stored);
+    }
+
     /** S_1, the inputs per example. */
     public int inputSize() {
         return inputSize;
@@ -151,25 +194,24 @@ public final class DataSet {
         if (labels == null) {
             throw new IllegalStateException("this data set has no class labels");
         }
-        Objects.checkIndex(i, size);
-        return labels[i];
+        return labels[row(i)];
     }
 
     /** Input k of example i. */
     public double input(int i, int k) {
-        int at = Objects.checkIndex(i, size) * inputSize + Objects.checkIndex(k, inputSize);
+        int at = row(i) * inputSize + Objects.checkIndex(k, inputSize);
         return floatInputs != null ? floatInputs[at] : doubleInputs[at];
     }
 
     /** Target k of example i. */
     public double target(int i, int k) {
-        int at = Objects.checkIndex(i, size) * targetSize + Objects.checkIndex(k, targetSize);
+        int at = row(i) * targetSize + Objects.checkIndex(k, targetSize);
         return floatTargets != null ? floatTargets[at] : doubleTargets[at];
     }
 
     /** Copies the inputs of example i to {@code dst[offset ..]}. */
     public void readInputs(int i, double[] dst, int offset) {
-        int at = Objects.checkIndex(i, size) * inputSize;
+        int at = row(i) * inputSize;
         if (floatInputs != null) {
             for (int k = 0; k < inputSize; k++) {
                 dst[offset + k] = floatInputs[at + k];
@@ -194,7 +236,7 @@ public final class DataSet {
             throw new IllegalArgumentException("row stride " + rowStride + " is shorter than the " + inputSize + " inputs");
         }
         for (int i = from, o = offset; i < to; i++, o += rowStride) {
-            int at = i * inputSize;
+            int at = (rows == null ? i : Objects.checkIndex(rows[i], stored)) * inputSize;
             if (floatInputs != null) {
                 System.arraycopy(floatInputs, at, dst, o, inputSize);
             } else {
@@ -207,7 +249,7 @@ public final class DataSet {
 
     /** Copies the targets of example i to {@code dst[offset ..]}. */
     public void readTargets(int i, double[] dst, int offset) {
-        int at = Objects.checkIndex(i, size) * targetSize;
+        int at = row(i) * targetSize;
         if (floatTargets != null) {
             for (int k = 0; k < targetSize; k++) {
                 dst[offset + k] = floatTargets[at + k];
@@ -220,7 +262,14 @@ public final class DataSet {
     /** Copies the targets of examples {@code [from, to)}, row after row, to {@code dst[offset ..]} in float32. */
     public void readTargets(int from, int to, float[] dst, int offset) {
         Objects.checkFromToIndex(from, to, size);
-        if (floatTargets != null) {
+        if (rows != null) {
+            for (int i = from, o = offset; i < to; i++, o += targetSize) {
+                int at = Objects.checkIndex(rows[i], stored) * targetSize;
+                for (int k = 0; k < targetSize; k++) {
+                    dst[o + k] = floatTargets != null ? floatTargets[at + k] : (float) doubleTargets[at + k];
+                }
+            }
+        } else if (floatTargets != null) {
             System.arraycopy(floatTargets, from * targetSize, dst, offset, (to - from) * targetSize);
         } else {
             for (int i = from * targetSize, o = offset; i < to * targetSize; i++, o++) {
@@ -290,7 +339,7 @@ public final class DataSet {
                     + "do not fit a buffer of " + buffer.size);
         }
         for (int r = row, p = from; p < to; r++, p++) {
-            int i = Objects.checkIndex(order[p], size);
+            int i = row(order[p]);
             if (floatInputs != null) {
                 System.arraycopy(floatInputs, i * inputSize, buffer.floatInputs, r * inputSize, inputSize);
                 System.arraycopy(floatTargets, i * targetSize, buffer.floatTargets, r * targetSize, targetSize);

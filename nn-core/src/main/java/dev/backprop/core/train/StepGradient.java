@@ -10,7 +10,7 @@ import dev.backprop.core.data.DataSet;
  * Where the {@link Trainer} gets the gradient of a step from: Δ, Σ J_i and the count over the step's
  * examples. The trainer owns everything around it (D = Δ/m once, the L2 term, the finite check, the
  * update, the schedule, listeners, stop and resume); a source only says which examples a step sees and
- * adds them up, on one machine ({@link #of(GradientEngine, DataSet, int)}) or on a cluster.
+ * adds them up, on one machine ({@link #of(GradientEngine, DataSet)}) or on a cluster.
  */
 public interface StepGradient {
 
@@ -51,13 +51,15 @@ public interface StepGradient {
     }
 
     /**
-     * The steps of {@code engine} over {@code data}: the whole set in place, or a shuffled mini-batch of at
-     * most {@code batch} examples gathered into a buffer made once, so that a step allocates nothing.
+     * The steps of {@code engine} over {@code data}: the whole set in place, or a shuffled mini-batch read
+     * through a view of the epoch's order ({@link DataSet#reordered}), made once per order array, so that a
+     * step neither copies the batch nor allocates: the engine reads the batch's rows straight into its own
+     * blocks, on its own threads.
      */
-    static StepGradient of(GradientEngine engine, DataSet data, int batch) {
+    static StepGradient of(GradientEngine engine, DataSet data) {
         return new StepGradient() {
-            private DataSet buffer;
-            private BatchGather gather;
+            private int[] viewed;
+            private DataSet view;
 
             @Override
             public int size() {
@@ -75,16 +77,11 @@ public interface StepGradient {
                     engine.compute(params, data, from, to, sum);
                     return;
                 }
-                if (buffer == null) {
-                    buffer = data.newBuffer(batch);
+                if (viewed != order) {
+                    view = data.reordered(order);
+                    viewed = order;
                 }
-                if (gather == null || gather.order != order) {
-                    gather = new BatchGather(data, order, buffer);
-                }
-                // The rows are copied on the engine's threads, a part each, as the update is.
-                gather.lo = from;
-                engine.runInSlices(to - from, BatchGather.ROWS, gather);
-                engine.compute(params, buffer, 0, to - from, sum);
+                engine.compute(params, view, from, to, sum);
             }
         };
     }

@@ -76,9 +76,7 @@ public final class Trainer {
         if (engine == null) {
             throw new IllegalStateException("this trainer was built without an engine; train it on a StepGradient");
         }
-        int m = data.size();
-        int batch = batchSize == 0 || batchSize >= m ? m : batchSize;
-        return train(params, StepGradient.of(engine, data, batch), from);
+        return train(params, StepGradient.of(engine, data), from);
     }
 
     /**

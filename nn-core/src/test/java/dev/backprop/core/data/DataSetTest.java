@@ -75,4 +75,47 @@ class DataSetTest {
         assertEquals(10.0, s.input(0, 0), 0.0);
         assertEquals(2, s.label(1));
     }
+
+    @Test
+    void aReorderedViewReadsTheRowsOfItsOrderAsTheArrayIsNow() {
+        DataSet d = DataSet.classification(new float[] {0, 1, 10, 11, 20, 21}, 2, new int[] {0, 1, 2}, 3);
+        int[] order = {2, 0, 1};
+        DataSet view = d.reordered(order);
+        float[] x = new float[6];
+        view.readInputs(1, 3, x, 1, 3); // rows 1 and 2 of the view, each after one free slot
+        assertArrayEquals(new float[] {0, 0, 1, 0, 10, 11}, x);
+        float[] y = new float[6];
+        view.readTargets(0, 2, y, 0);
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, y);
+        assertEquals(2, view.label(0));
+        assertEquals(21.0, view.input(0, 1), 0.0);
+
+        order[0] = 1; // reshuffled in place, as the trainer does every epoch
+        assertEquals(1, view.label(0));
+        assertEquals(10.0, view.input(0, 0), 0.0);
+
+        DataSet ofView = view.reordered(new int[] {2, 2});
+        assertEquals(2, ofView.size());
+        assertEquals(1, ofView.label(1));
+        double[] row = new double[2];
+        ofView.readInputs(0, row, 0);
+        assertArrayEquals(new double[] {10, 11}, row, 0.0);
+        DataSet copy = view.select(new int[] {1, 0});
+        assertEquals(0, copy.label(0));
+        assertEquals(1, copy.label(1));
+    }
+
+    @Test
+    void aReorderedViewOfDoublesAndABadIndexFailAtTheRead() {
+        DataSet d = DataSet.ofDoubles(new double[] {0.5, 1.5, 2.5}, 1, new double[] {3.25, 4.25, 5.25}, 1);
+        DataSet view = d.reordered(new int[] {1, 7});
+        float[] t = new float[1];
+        view.readTargets(0, 1, t, 0);
+        assertArrayEquals(new float[] {4.25f}, t);
+        assertEquals(1.5, view.input(0, 0), 0.0);
+        assertThrows(IndexOutOfBoundsException.class, () -> view.input(1, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> view.readInputs(0, 2, new float[2], 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.reordered(new int[0]));
+        assertEquals("the view would be empty: the order has no examples", e.getMessage());
+    }
 }
