@@ -173,6 +173,18 @@ public final class OnnxExport {
                 .setDocString("A fully connected network trained by back-propagation: " + network + (pre == null ? ""
                         : "; it takes the raw values of the table's columns, as " + COLUMNS_KEY + " lists them"))
                 .setGraph(graph);
+        Map<String, String> own = ownMetadata(network, pre);
+        own.forEach((key, value) -> onnx.addMetadataProps(entry(key, value)));
+        for (Map.Entry<String, String> e : model.provenance().entrySet()) {
+            if (!own.containsKey(e.getKey())) {
+                onnx.addMetadataProps(entry(e.getKey(), e.getValue()));
+            }
+        }
+        return onnx.build();
+    }
+
+    /** The metadata the export writes itself, before the provenance: the network, and what a table model takes and gives. */
+    private static Map<String, String> ownMetadata(Network network, Preprocessing pre) {
         Map<String, String> own = new LinkedHashMap<>();
         own.put(NETWORK_KEY, network.toString());
         if (pre != null) {
@@ -189,13 +201,7 @@ public final class OnnxExport {
                 own.put(CLASSES_KEY, names(k.classes()));
             }
         }
-        own.forEach((key, value) -> onnx.addMetadataProps(entry(key, value)));
-        for (Map.Entry<String, String> e : model.provenance().entrySet()) {
-            if (!own.containsKey(e.getKey())) {
-                onnx.addMetadataProps(entry(e.getKey(), e.getValue()));
-            }
-        }
-        return onnx.build();
+        return own;
     }
 
     /**
