@@ -13,7 +13,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.backprop.core.Activation;
 import dev.backprop.core.Network;
-import dev.backprop.core.Parameters;
 import dev.backprop.core.data.Table;
 import dev.backprop.core.data.TableFile;
 import dev.backprop.core.io.Model;
@@ -28,6 +27,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -186,7 +186,7 @@ class OnnxTableExportTest {
         // network's output at 0 scaled back, the training mean plus deviation times that output.
         TargetEncoding.Scaled target = (TargetEncoding.Scaled) pre.target();
         float[] missing = new float[10];
-        java.util.Arrays.fill(missing, Float.NaN);
+        Arrays.fill(missing, Float.NaN);
         float z = Predictor.of(model.parameters()).predict(new float[10])[0];
         float[] y = OnnxExportTest.runtime(proto.toByteArray(), missing, 1, 10);
         assertEquals(target.mean() + target.deviation() * z, y[0], TOLERANCE * (Math.abs(target.mean()) + target.deviation()));
