@@ -297,11 +297,12 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
         BestEpoch best = patienceEpochs > 0 ? new BestEpoch(dir, new EarlyStopping(patienceEpochs), metrics.rows()) : null;
         try (GradientEngine e = engine.create(recipe.engine())) {
             ProgressBarListener bar = new ProgressBarListener(interactive, train.size(), recipe.epochs());
+            ChartWriter chart = new ChartWriter(o, dir.resolve(LearningCurves.FILE), network.describe(), metrics);
             ValidationTrigger validation = new ValidationTrigger(() -> evaluate(e, params, held, test));
             Trainer.Builder builder = Trainer.builder(e).optimizer(opt).schedule(recipe.learningRateSchedule())
                     .batchSize(recipe.batch()).epochs(recipe.epochs()).seed(recipe.seed()).l2(recipe.l2())
                     .listener(bar).listener(validation).listener(new MetricsWriter(o, recipe.epochs(), opt, metrics, validation))
-                    .listener(new ChartWriter(o, dir.resolve(LearningCurves.FILE), network.describe(), metrics));
+                    .listener(chart);
             Trainer[] trainer = new Trainer[1];
             if (best != null) {
                 builder.listener(new TrainingListener() {
@@ -315,15 +316,20 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
             }
             builder.listener(new CheckpointTrigger(checkpoints::write));
             trainer[0] = builder.build();
-            Trainer.TrainingSummary summary = trainStoppingOnCtrlC(trainer[0], params, train, run, bar, stopped -> {
-                if (best != null && best.stopped()) {
-                    return;
-                }
-                checkpoints.write(stopped.next());
-                o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written to %s. Continue with: nn train "
-                        + "--resume %s%n", stopped.next().epoch(), stopped.next().batch(), dir.resolve(CHECKPOINT), dir);
-                o.flush();
-            });
+            Trainer.TrainingSummary summary;
+            try {
+                summary = trainStoppingOnCtrlC(trainer[0], params, train, run, bar, stopped -> {
+                    if (best != null && best.stopped()) {
+                        return;
+                    }
+                    checkpoints.write(stopped.next());
+                    o.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint written to %s. Continue with: nn train "
+                            + "--resume %s%n", stopped.next().epoch(), stopped.next().batch(), dir.resolve(CHECKPOINT), dir);
+                    o.flush();
+                });
+            } finally {
+                chart.finish(); // the epochs since the last drawing, however the run ended
+            }
             if (summary.stopped() && (best == null || !best.stopped())) {
                 return INTERRUPTED;
             }

@@ -1,12 +1,14 @@
 package dev.backprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.core.train.Optimizer;
 import dev.backprop.core.train.TrainingPosition;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,5 +60,33 @@ class TrainingListenersTest {
         validation.onEpoch(1, 0.3, 1);
         assertEquals(1, evaluations[0]);
         assertEquals(0.25, validation.latest().testAccuracy(), 0.0);
+    }
+
+    @Test
+    void theChartIsDrawnAfterTheFirstEpochThenEveryFiveSecondsAndOnceMoreAtTheEnd() throws Exception {
+        PrintWriter out = new PrintWriter(new StringWriter());
+        Metrics metrics = new Metrics(dir);
+        metrics.readBefore(1);
+        ValidationTrigger validation = new ValidationTrigger(() -> new ValidationTrigger.Evaluation(0.25, 0.875, Double.NaN));
+        MetricsWriter rows = new MetricsWriter(out, 6, Optimizer.sgd(0.05), metrics, validation);
+        long[] now = {0};
+        Path png = dir.resolve(LearningCurves.FILE);
+        ChartWriter chart = new ChartWriter(out, png, "test", metrics, () -> now[0]);
+        long second = 1_000_000_000L;
+        long[] at = {0, 1 * second, 5 * second + 1, 6 * second, 7 * second};
+        boolean[] drawn = {true, false, true, false, false};
+        for (int epoch = 1; epoch <= at.length; epoch++) {
+            now[0] = at[epoch - 1];
+            validation.onEpoch(epoch, 0.5, second);
+            rows.onEpoch(epoch, 0.5, second);
+            chart.onEpoch(epoch, 0.5, second);
+            assertEquals(drawn[epoch - 1], Files.exists(png), "epoch " + epoch);
+            Files.deleteIfExists(png);
+        }
+        chart.finish();
+        assertTrue(Files.exists(png), "the last epochs are drawn at the end");
+        Files.delete(png);
+        chart.finish();
+        assertFalse(Files.exists(png), "nothing new to draw");
     }
 }
