@@ -314,7 +314,7 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
                     }
                 });
             }
-            builder.listener(new CheckpointTrigger(checkpoints::write));
+            builder.listener(new CheckpointTrigger(checkpoints::writeInBackground));
             trainer[0] = builder.build();
             Trainer.TrainingSummary summary;
             try {
@@ -327,8 +327,20 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
                             + "--resume %s%n", stopped.next().epoch(), stopped.next().batch(), dir.resolve(CHECKPOINT), dir);
                     o.flush();
                 });
-            } finally {
+            } catch (Throwable t) {
                 chart.finish(); // the epochs since the last drawing, however the run ended
+                try {
+                    checkpoints.finish();
+                } catch (RuntimeException alsoFailed) {
+                    t.addSuppressed(alsoFailed);
+                }
+                throw t;
+            }
+            chart.finish();
+            try {
+                checkpoints.finish(); // the last epoch's checkpoint is on disk before the model is written
+            } catch (UncheckedIOException io) {
+                throw io.getCause();
             }
             if (summary.stopped() && (best == null || !best.stopped())) {
                 return INTERRUPTED;
@@ -517,42 +529,6 @@ final class TrainCommand implements Callable<Integer>, AutoCloseable {
             sum += params.network().cost().of(out, i * k, target);
         }
         return sum / data.size();
-    }
-
-    /**
-     * Writes the run's checkpoints. A stop right after an epoch's checkpoint asks for the same position again:
-     * it is not written twice, which would rotate the previous checkpoint away for a copy of the newest.
-     */
-    private static final class CheckpointWriter {
-        private final CheckpointDirectory dir;
-        private final Parameters params;
-        private final Map<String, String> provenance;
-        private final Preprocessing preprocessing;
-        private final Optimizer opt;
-        private final DataFingerprint data;
-        private TrainingPosition written;
-
-        CheckpointWriter(CheckpointDirectory dir, Parameters params, Map<String, String> provenance,
-                Preprocessing preprocessing, Optimizer opt, DataFingerprint data) {
-            this.dir = dir;
-            this.params = params;
-            this.provenance = provenance;
-            this.preprocessing = preprocessing;
-            this.opt = opt;
-            this.data = data;
-        }
-
-        void write(TrainingPosition next) {
-            if (next.equals(written)) {
-                return;
-            }
-            try {
-                dir.write(new Checkpoint(new Model(params, provenance, preprocessing), next, opt.steps(), opt.state(), data));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            written = next;
-        }
     }
 
     /** Training and validation sets (the second null when none are held out), with the option named on failure. */

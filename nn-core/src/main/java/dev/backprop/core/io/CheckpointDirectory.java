@@ -200,7 +200,15 @@ public final class CheckpointDirectory implements AutoCloseable {
 
     /** Writes {@code checkpoint} as the newest; the newest before it becomes the previous one. */
     public void write(Checkpoint checkpoint) throws IOException {
-        byte[] bytes = CheckpointFile.encode(checkpoint);
+        write(CheckpointFile.encode(checkpoint));
+    }
+
+    /**
+     * As {@link #write(Checkpoint)}, for a checkpoint already encoded by {@link CheckpointFile#encode}: the
+     * encoding is a snapshot of the weights and the optimizer's state, so a trainer can take it between two
+     * steps and leave the writing (and the waits for the disk) to another thread. Calls must not overlap.
+     */
+    public void write(byte[] bytes) throws IOException {
         try {
             if (CHECKPOINT.equals(newest) || (newest == null && Files.exists(dir.resolve(CHECKPOINT)))) {
                 keepAsPrevious(dir.resolve(CHECKPOINT));
