@@ -2,18 +2,9 @@ package dev.backprop.bench;
 
 import dev.backprop.core.GradientSum;
 import dev.backprop.simd.SimdEngine;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -29,25 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * times of the one engine per iteration, and {@code threadsNanos}, those of the two halves; the ceiling is
  * their ratio. The primary score counts the pairs.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class CeilingBenchmark {
+public class CeilingBenchmark extends BatchBenchmark {
     private static final long SPIN_NANOS = 200_000; // as the parallel engine waits
 
-    @Param({"784-256-128-10"})
-    public String network;
-
-    @Param({"256"})
-    public int batch;
-
-    @Param({"sigmoid-sse"})
-    public String model;
-
-    private RandomBatch problem;
     private final SimdEngine one = new SimdEngine();
     private final SimdEngine first = new SimdEngine();
     private final SimdEngine second = new SimdEngine();
@@ -61,7 +37,7 @@ public class CeilingBenchmark {
 
     @Setup
     public void setUp() {
-        problem = new RandomBatch(network, batch, model);
+        makeProblem();
         secondSum = GradientSum.zeros(problem.network);
         helper = new Thread(this::secondHalves, "nn-bench-ceiling");
         helper.setDaemon(true);

@@ -5,10 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -27,12 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code -jvmArgsAppend -XX:UseAVX=2} for the 16-register file of an AVX-512 CPU.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 10, time = 1) // C2 took 6-10 s to replace the boxed C1 code on a loaded 2-core machine
 @Measurement(iterations = 5, time = 1)
-public class FmaPeakBenchmark {
+public class FmaPeakBenchmark extends VectorBenchmark {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int ROUNDS = 1024;
 

@@ -5,15 +5,9 @@ import dev.backprop.simd.Kernels;
 import dev.backprop.simd.VectorSupport;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -22,13 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * and its Δ (256 × 256 · 256 × 785). GFLOP/s are in the secondary result {@code flops} (operations per
  * nanosecond).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class GemmBenchmark {
+public class GemmBenchmark extends VectorBenchmark {
     /** m-n-k. */
     @Param({"1024-1024-1024", "256-256-785", "256-785-256"})
     public String shape;

@@ -15,14 +15,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -36,13 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run on a quiet machine, for instance
  * {@code java --add-modules jdk.incubator.vector -jar nn-bench/target/benchmarks.jar PredictorBenchmark}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class PredictorBenchmark {
+public class PredictorBenchmark extends VectorBenchmark {
     @Param({"784-256-128-10"})
     public String network;
 

@@ -3,21 +3,15 @@ package dev.backprop.bench;
 import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.parallel.ParallelEngine;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parallel engine's speedup over fewer threads, with the two measured in alternation: each invocation
@@ -31,29 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The secondary results {@code baselineNanos} and {@code threadsNanos} are those sums per iteration
  * (JMH events, not rates); the speedup is their ratio. The primary score counts the pairs.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 4, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class SpeedupBenchmark {
+public class SpeedupBenchmark extends BatchBenchmark {
     @Param({"1"})
     public int baseline;
 
     @Param({"2"})
     public int threads;
 
-    @Param({"784-256-128-10"})
-    public String network;
-
-    @Param({"256"})
-    public int batch;
-
-    @Param({"sigmoid-sse"})
-    public String model;
-
-    private RandomBatch problem;
     private GradientEngine few;
     private GradientEngine many;
     private boolean manyFirst;
@@ -74,7 +53,7 @@ public class SpeedupBenchmark {
 
     @Setup
     public void setUp() {
-        problem = new RandomBatch(network, batch, model);
+        makeProblem();
         few = new ParallelEngine(baseline);
         many = new ParallelEngine(threads);
     }

@@ -30,8 +30,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--data", paramLabel = "DIR|FILE.csv",
             description = "Directory with t10k- images and labels, or 'sample' (default: the data the model was "
@@ -47,10 +47,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = readModel(model);
+        Model m = readModel(model.file);
         if (m.preprocessing().isPresent()) {
             if (data == null) {
-                throw new IllegalArgumentException(model + " was trained on a table: give the rows to evaluate with --data FILE.csv");
+                throw new IllegalArgumentException(model.file + " was trained on a table: give the rows to evaluate with --data FILE.csv");
             }
             Preprocessing pre = m.preprocessing().get();
             Table table = TableFile.read(Path.of(data));
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 result = TableEvaluation.of(e, m.parameters(), set, pre);
             }
             var out = spec.commandLine().getOut();
-            out.printf(java.util.Locale.ROOT, "%s on %,d rows of %s%n%n", model, table.size(), data);
+            out.printf(java.util.Locale.ROOT, "%s on %,d rows of %s%n%n", model.file, table.size(), data);
             out.print(result.report());
             return 0;
         }
@@ -72,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         };
         if (set.inputSize() != network.inputs() || set.classes() != network.outputs()) {
-            throw new IllegalArgumentException(model + " is a " + network.describe() + " network, but "
+            throw new IllegalArgumentException(model.file + " is a " + network.describe() + " network, but "
                     + source.describe() + " has " + set.inputSize() + " inputs and " + set.classes() + " classes");
         }
         ConfusionMatrix result;
@@ -80,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
             result = ConfusionMatrix.evaluate(e, m.parameters(), set);
         }
         var out = spec.commandLine().getOut();
-        out.println(model + " on the " + split + " set of " + source.describe());
+        out.println(model.file + " on the " + split + " set of " + source.describe());
         out.println();
         out.print(result.report(classNames(m, source)));
         return 0;

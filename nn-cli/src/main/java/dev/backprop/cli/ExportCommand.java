@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,8 +30,8 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--format", defaultValue = "onnx", paramLabel = "FORMAT",
             description = "onnx (default: ${DEFAULT-VALUE}).")
@@ -44,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!format.equals("onnx")) {
             throw new IllegalArgumentException("--format must be onnx, got '" + format + "'");
         }
-        Model m = ModelFile.read(model);
+        Model m = ModelFile.read(model.file);
         OnnxExport.write(out, m);
         Network network = m.network();
         String output = OnnxExport.outputName(m);

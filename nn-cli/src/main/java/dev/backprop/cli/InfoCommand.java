@@ -5,13 +5,12 @@ import dev.backprop.core.io.Model;
 import dev.backprop.core.io.ModelFile;
 import dev.backprop.core.tabular.Preprocessing;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code nn info}: what a model file holds, without running it. */
@@ -25,15 +24,15 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Override
     public Integer call() throws Exception {
-        Model m = ModelFile.read(model);
+        Model m = ModelFile.read(model.file);
         Network network = m.network();
         PrintWriter o = spec.commandLine().getOut();
-        o.println("model: " + model);
+        o.println("model: " + model.file);
         o.printf(Locale.ROOT, "network: %s, %,d weights%n", network.describe(), network.parameterCount());
         if (m.preprocessing().isPresent()) {
             Preprocessing pre = m.preprocessing().get();

@@ -62,8 +62,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by nn train.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "IDX, CSV, PNG or JPEG.")
     Path input;
@@ -82,12 +82,12 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = EvaluateCommand.readModel(model);
+        Model m = EvaluateCommand.readModel(model.file);
         if (m.preprocessing().isPresent()) {
             return predictTable(m, m.preprocessing().get());
         }
         if (output != null) {
-            throw new IllegalArgumentException("--output applies to a model trained on a table; " + model + " was not");
+            throw new IllegalArgumentException("--output applies to a model trained on a table; " + model.file + " was not");
         }
         Network network = m.network();
         double[] x = read(input, network.inputs());

@@ -17,6 +17,7 @@ import dev.backprop.core.testing.RandomProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +47,28 @@ class GradientCommandTest {
         data = Files.writeString(dir.resolve("d.csv"), csv);
     }
 
+    /** {@code nn gradient} on the weights and data of {@link #writeProblem}, with {@code options} after them. */
+    private CliRunner gradient(String... options) {
+        List<String> args = new ArrayList<>(List.of("gradient", "--weights", weights.toString(), "--data", data.toString()));
+        args.addAll(List.of(options));
+        return CliRunner.run(args.toArray(String[]::new));
+    }
+
+    /** {@link #gradient} with {@code options} fails: exit code 1, the one line {@code err}, nothing printed. */
+    private void assertRefused(String err, String... options) {
+        CliRunner r = gradient(options);
+        assertEquals(1, r.exitCode());
+        assertEquals(err, r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
     void printsLossAndGradientsThatReadBackAsTheSameDoubles() throws IOException {
         Network network = Network.builder(4, 5, 3, 2).activations(
                 java.util.List.of(Activation.TANH, Activation.RELU, Activation.SIGMOID)).build();
         writeProblem(network, 7);
 
-        CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
+        CliRunner r = gradient();
 
         assertEquals(0, r.exitCode(), r.err());
         GradientSum expected = new ReferenceEngine().accumulate(params, CsvFiles.read(data, 4, 2));
@@ -93,14 +109,11 @@ class GradientCommandTest {
     void theFastEnginesGiveTheReferenceValuesWithinFloatPrecision() throws IOException {
         Network network = Network.builder(9, 17, 3).hiddenActivation(Activation.TANH).build();
         writeProblem(network, 40);
-        CliRunner reference = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
-        CliRunner simd = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "simd");
+        CliRunner reference = gradient();
+        CliRunner simd = gradient("--engine", "simd");
         assertEquals(0, simd.exitCode(), simd.err());
-        CliRunner parallel1 = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "parallel", "--threads", "1");
-        CliRunner parallel3 = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "parallel", "--threads", "3");
+        CliRunner parallel1 = gradient("--engine", "parallel", "--threads", "1");
+        CliRunner parallel3 = gradient("--engine", "parallel", "--threads", "3");
         assertEquals(0, parallel3.exitCode(), parallel3.err());
         assertEquals(parallel1.out(), parallel3.out(), "the parallel engine prints the same bits on 1 and 3 threads");
         JsonNode r = new ObjectMapper().readTree(reference.out());
@@ -125,21 +138,15 @@ class GradientCommandTest {
     void aCsvRowOfTheWrongWidthNamesTheFileAndLine() throws IOException {
         writeProblem(Network.of(3, 2, 1), 2);
         Files.writeString(data, "1,2,3,4\n1,2,3\n");
-        CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
-        assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: " + data + ": line 2: expected 4 fields (3 inputs, then 1 target), found 3\n",
-                r.err());
-        assertEquals("", r.out());
+        assertRefused("nn gradient: " + data + ": line 2: expected 4 fields (3 inputs, then 1 target), found 3\n");
     }
 
     @Test
     void weightsOfTheWrongShapeNameTheMatrixAndRow() throws IOException {
         writeProblem(Network.of(3, 2, 1), 1);
         Files.writeString(weights, "{\"layers\":[3,2,1],\"weights\":[[[0,1,2,3],[0,1,2]],[[0,1,2]]]}");
-        CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
-        assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: " + weights + ": weights[0][1]: must have 4 values (the bias weight, then 3 inputs),"
-                + " found 3\n", r.err());
+        assertRefused("nn gradient: " + weights + ": weights[0][1]: must have 4 values (the bias weight, then 3 inputs),"
+                + " found 3\n");
     }
 
     @Test
@@ -153,10 +160,7 @@ class GradientCommandTest {
     @Test
     void anUnknownEngineListsTheKnownOnes() throws IOException {
         writeProblem(Network.of(3, 2, 1), 1);
-        CliRunner r = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "gpu");
-        assertEquals(1, r.exitCode());
-        assertEquals("nn gradient: unknown engine 'gpu'; expected one of reference, simd, parallel\n", r.err());
+        assertRefused("nn gradient: unknown engine 'gpu'; expected one of reference, simd, parallel\n", "--engine", "gpu");
     }
 
     @Test
@@ -191,11 +195,9 @@ class GradientCommandTest {
     @Test
     void theGradientCommandComputesWithTheReferenceEngineUnlessToldOtherwise() throws IOException {
         writeProblem(Network.of(3, 2, 1), 1);
-        CliRunner byDefault = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString());
-        CliRunner reference = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "reference");
-        CliRunner simd = CliRunner.run("gradient", "--weights", weights.toString(), "--data", data.toString(),
-                "--engine", "simd");
+        CliRunner byDefault = gradient();
+        CliRunner reference = gradient("--engine", "reference");
+        CliRunner simd = gradient("--engine", "simd");
         assertEquals(0, byDefault.exitCode(), byDefault.err());
         assertEquals(reference.out(), byDefault.out());
         assertNotEquals(simd.out(), byDefault.out(), "float32 against float64 differ in the last digits");

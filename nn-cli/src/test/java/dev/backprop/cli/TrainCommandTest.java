@@ -35,6 +35,17 @@ class TrainCommandTest {
     Path dir;
 
     /** nn train on the sample with small defaults, each replaced by the same option in {@code more}. */
+    /**
+     * Trains into {@code whole} for {@code epochs} epochs, then copies its previous checkpoint (the state after
+     * epoch {@code epochs - 1}) as {@code file} into a new directory {@code name}, which it returns.
+     */
+    private Path previousCheckpointOf(Path whole, int epochs, String name, String file) throws IOException {
+        assertEquals(0, CliRunner.run(args(whole, "--epochs", Integer.toString(epochs))).exitCode());
+        Path copy = Files.createDirectories(dir.resolve(name));
+        Files.copy(whole.resolve(TrainCommand.PREVIOUS_CHECKPOINT), copy.resolve(file));
+        return copy;
+    }
+
     private static String[] args(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("train"));
         String[] defaults = {"--data", "sample", "--hidden", "32", "--epochs", "3", "--batch", "100", "--out", out.toString()};
@@ -97,10 +108,8 @@ class TrainCommandTest {
     @Test
     void resumingFromTheCheckpointOfAnEarlierEpochEndsWithTheSameBits() throws IOException {
         Path whole = dir.resolve("whole");
-        assertEquals(0, CliRunner.run(args(whole, "--epochs", "4")).exitCode());
         // After epoch 4, checkpoint-previous.nnck is the state after epoch 3: continue from it in a copy.
-        Path copy = Files.createDirectories(dir.resolve("copy"));
-        Files.copy(whole.resolve(TrainCommand.PREVIOUS_CHECKPOINT), copy.resolve(TrainCommand.CHECKPOINT));
+        Path copy = previousCheckpointOf(whole, 4, "copy", TrainCommand.CHECKPOINT);
         CliRunner r = CliRunner.run("train", "--resume", copy.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("(resuming at epoch 4)"), r.out());
@@ -248,9 +257,7 @@ class TrainCommandTest {
     @Test
     void aDirectoryHoldingOnlyThePreviousCheckpointIsARunToResumeNotAnEmptyDirectory() throws IOException {
         Path whole = dir.resolve("whole");
-        assertEquals(0, CliRunner.run(args(whole, "--epochs", "2")).exitCode());
-        Path left = Files.createDirectories(dir.resolve("left"));
-        Files.copy(whole.resolve(TrainCommand.PREVIOUS_CHECKPOINT), left.resolve(TrainCommand.PREVIOUS_CHECKPOINT));
+        Path left = previousCheckpointOf(whole, 2, "left", TrainCommand.PREVIOUS_CHECKPOINT);
         byte[] only = Files.readAllBytes(left.resolve(TrainCommand.PREVIOUS_CHECKPOINT));
 
         CliRunner r = CliRunner.run(args(left, "--epochs", "2"));

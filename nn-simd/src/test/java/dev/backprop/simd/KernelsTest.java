@@ -34,7 +34,11 @@ class KernelsTest {
     };
 
     static Stream<Arguments> shapes() {
-        int[][] mnk = SHAPES;
+        return withEveryKernel(SHAPES);
+    }
+
+    /** Each shape m, n, k for every kernel: A plain and overwriting C, and A transposed and accumulating. */
+    private static Stream<Arguments> withEveryKernel(int[][] mnk) {
         return kernels().flatMap(k -> Stream.of(mnk).flatMap(s -> Stream.of(
                 Arguments.of(k, s[0], s[1], s[2], false, false),
                 Arguments.of(k, s[0], s[1], s[2], true, true))));
@@ -78,10 +82,7 @@ class KernelsTest {
     }
 
     static Stream<Arguments> packedShapes() {
-        int[][] mnk = PACKED_SHAPES;
-        return kernels().flatMap(k -> Stream.of(mnk).flatMap(s -> Stream.of(
-                Arguments.of(k, s[0], s[1], s[2], false, false),
-                Arguments.of(k, s[0], s[1], s[2], true, true))));
+        return withEveryKernel(PACKED_SHAPES);
     }
 
     /**

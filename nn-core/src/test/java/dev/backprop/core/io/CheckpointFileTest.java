@@ -69,18 +69,8 @@ class CheckpointFileTest {
     @Test
     void everyFlippedByteAndEveryCutIsRefused() throws IOException {
         byte[] good = Files.readAllBytes(writeDefault());
-        for (int i = 0; i < good.length; i++) {
-            byte[] bad = good.clone();
-            bad[i] ^= 0x04;
-            int at = i;
-            FileFormatException e = assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), bad),
-                    () -> "flipping byte " + at + " went unnoticed");
-            assertTrue(e.getMessage().startsWith("c: "), e.getMessage());
-        }
-        for (int length = 0; length < good.length; length++) {
-            byte[] cut = Arrays.copyOf(good, length);
-            assertThrows(FileFormatException.class, () -> CheckpointFile.decode(Path.of("c"), cut), "cut at " + length);
-        }
+        Corruptions.assertEveryFlippedByteRefused(good, 0x04, "c", CheckpointFile::decode);
+        Corruptions.assertEveryCutRefused(good, "c", CheckpointFile::decode);
         FileFormatException e = assertThrows(FileFormatException.class,
                 () -> CheckpointFile.decode(Path.of("c"), Arrays.copyOf(good, good.length - 1)));
         assertTrue(e.getMessage().startsWith("c: checksum mismatch (CRC32C stored "), e.getMessage());

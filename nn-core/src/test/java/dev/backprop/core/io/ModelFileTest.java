@@ -71,14 +71,7 @@ class ModelFileTest {
     @Test
     void everyFlippedByteIsRefused() throws IOException {
         byte[] good = Files.readAllBytes(writeDefault());
-        for (int i = 0; i < good.length; i++) {
-            byte[] bad = good.clone();
-            bad[i] ^= 0x10;
-            int at = i;
-            FileFormatException e = assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), bad),
-                    () -> "flipping byte " + at + " went unnoticed");
-            assertTrue(e.getMessage().startsWith("m: "), e.getMessage());
-        }
+        Corruptions.assertEveryFlippedByteRefused(good, 0x10, "m", ModelFile::decode);
         ModelFile.decode(Path.of("m"), good);
     }
 
@@ -94,10 +87,7 @@ class ModelFileTest {
     @Test
     void everyCutIsRefused() throws IOException {
         byte[] good = Files.readAllBytes(writeDefault());
-        for (int length = 0; length < good.length; length++) {
-            byte[] cut = Arrays.copyOf(good, length);
-            assertThrows(FileFormatException.class, () -> ModelFile.decode(Path.of("m"), cut), "cut at " + length);
-        }
+        Corruptions.assertEveryCutRefused(good, "m", ModelFile::decode);
         FileFormatException e = assertThrows(FileFormatException.class,
                 () -> ModelFile.decode(Path.of("m"), Arrays.copyOf(good, good.length - 8)));
         assertEquals("m: the file is " + (good.length - 8) + " bytes, but its header describes " + good.length
