@@ -60,19 +60,6 @@ public interface GradientEngine extends AutoCloseable {
         task.run(0, size);
     }
 
-    /**
-     * Runs {@code update}, an element-wise change of {@code params}' weights in place (an optimizer's step),
-     * over every index of the parameters, in slices of at least {@code grain} indices on this engine's
-     * threads, and lets the engine refresh the copy of the weights it computes with (float32, say) slice by
-     * slice, right after each slice is updated and still in the cache. The next gradient or prediction call
-     * on {@code params} then uses that copy instead of reading every weight again, so {@code params} must
-     * not change between this call and the next one: the trainer calls them back to back. The default
-     * runs {@link #runInSlices} and keeps no copy.
-     */
-    default void updateWeights(Parameters params, int grain, RangeTask update) {
-        runInSlices(params.network().parameterCount(), grain, update);
-    }
-
     /** Releases threads or buffers the engine owns. The default has nothing to release. */
     @Override
     default void close() {

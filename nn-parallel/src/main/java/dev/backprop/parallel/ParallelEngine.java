@@ -4,7 +4,6 @@ import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.RangeTask;
 import dev.backprop.core.Shapes;
 import dev.backprop.core.data.DataSet;
 import dev.backprop.simd.FloatWeights;
@@ -68,12 +67,8 @@ public final class ParallelEngine implements GradientEngine {
     private final SlicedLoad load = new SlicedLoad(this::loadSlice);
     private final RootAddition addition = new RootAddition();
 
-    private final UpdateLoad updateLoad = new UpdateLoad();
-
     private Network network;
     private FloatWeights weights;
-    /** The parameters {@link #weights} hold since {@link #updateWeights}, for the next call alone; else null. */
-    private Parameters preloaded;
     private volatile boolean closed;
     private ChunkListener listener;
 
@@ -135,31 +130,11 @@ public final class ParallelEngine implements GradientEngine {
 
     /** The optimizer's update and the batch's gathering, on the threads the gradient runs on. */
     @Override
-    public void runInSlices(int size, int grain, RangeTask task) {
+    public void runInSlices(int size, int grain, dev.backprop.core.RangeTask task) {
         if (closed) {
             throw new IllegalStateException("the parallel engine is closed");
         }
         updateSlices.run(size, grain, task);
-    }
-
-    /**
-     * The optimizer's update and the weights' conversion to float32 in one pass, in the parts of
-     * {@link FloatWeights#updateAndLoad}, on every thread: each strip of weights is updated and converted
-     * while it is in the cache, and the next call on {@code params} skips its load.
-     */
-    @Override
-    public synchronized void updateWeights(Parameters params, int grain, RangeTask update) {
-        prepare(params);
-        preloaded = null;
-        int size = params.network().parameterCount();
-        int parts = threads == 1 || size / threads < Math.max(1, grain) ? 1 : threads * SLICES_PER_THREAD;
-        updateLoad.begin(params, parts, update);
-        try {
-            updateSlices.runItems(parts, updateLoad);
-        } finally {
-            updateLoad.end();
-        }
-        preloaded = params;
     }
 
     /** The number of threads a call computes on, the caller's included. */
@@ -258,16 +233,12 @@ public final class ParallelEngine implements GradientEngine {
             int outputsAt) {
         int m = to - from;
         int chunks = chunking.chunks(m);
-        boolean loaded = preloaded == call.params;
-        preloaded = null;
         call.set(data, from, to, chunking.chunkSize(m), outputs, outputsAt);
         if (chunks == 1) {
             // One chunk has no one to share it with: the caller computes it, straight into the caller's sum,
             // without the round trip through the pool (tens of microseconds, more than a small batch takes).
             try {
-                if (!loaded) {
-                    weights.load(call.params);
-                }
+                weights.load(call.params);
                 chunk(0, from, to, into, replace);
             } catch (Throwable t) {
                 throw new ChunkFailedException(0, from, to, t);
@@ -279,7 +250,7 @@ public final class ParallelEngine implements GradientEngine {
         Node root = tree(chunks);
         root.reset();
         // The weights are converted to float32 by the threads that take part, before any chunk starts.
-        load.begin(loaded ? 0 : threads == 1 ? 1 : Math.min(threads, chunks) * SLICES_PER_THREAD);
+        load.begin(threads == 1 ? 1 : Math.min(threads, chunks) * SLICES_PER_THREAD);
         call.start(into, replace, (chunks + threads - 1) / threads);
         addition.begin(call.number);
         boolean interrupted = false;
@@ -372,31 +343,6 @@ public final class ParallelEngine implements GradientEngine {
         } catch (Throwable t) {
             // Recorded, not thrown: the tree still completes only when every chunk has finished.
             call.fail(t);
-        }
-    }
-
-    /** The parts of one {@link #updateWeights} call, made once so that a call allocates nothing. */
-    private final class UpdateLoad implements RangeTask {
-        private Parameters params;
-        private int parts;
-        private RangeTask update;
-
-        void begin(Parameters params, int parts, RangeTask update) {
-            this.params = params;
-            this.parts = parts;
-            this.update = update;
-        }
-
-        void end() {
-            params = null;
-            update = null;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            for (int part = from; part < to; part++) {
-                weights.updateAndLoad(params, part, parts, update);
-            }
         }
     }
 

@@ -36,7 +36,6 @@ final class SliceRunner {
     // The run in progress; written before next is reset, which publishes them to the threads that claim a slice.
     private RangeTask task;
     private int size;
-    private int alignment;
 
     /** Slices for {@code threads} threads: the caller and {@code threads} − 1 of {@code pool}'s workers. */
     SliceRunner(ForkJoinPool pool, int threads) {
@@ -57,26 +56,8 @@ final class SliceRunner {
             task.run(0, size);
             return;
         }
-        runSliced(size, ~7, task);
-    }
-
-    /**
-     * Runs {@code task} over {@code [0, count)}, items that are each a unit of work of their own (parts of a
-     * weight load, say), one slice per thread with no alignment; on the calling thread alone when there is
-     * no pool or fewer items than threads.
-     */
-    synchronized void runItems(int count, RangeTask task) {
-        if (parts == 1 || count < parts) {
-            task.run(0, count);
-            return;
-        }
-        runSliced(count, ~0, task);
-    }
-
-    private void runSliced(int size, int alignment, RangeTask task) {
         this.task = task;
         this.size = size;
-        this.alignment = alignment;
         failure.set(null);
         done.set(0);
         next.set(0);
@@ -122,7 +103,7 @@ final class SliceRunner {
 
     /** Where slice s begins; slice {@code parts} is the end of the range. */
     private int bound(int s) {
-        return s == parts ? size : (int) ((long) size * s / parts) & alignment;
+        return s == parts ? size : (int) ((long) size * s / parts) & ~7;
     }
 
     /** A worker's share: it claims slices like the caller does. */

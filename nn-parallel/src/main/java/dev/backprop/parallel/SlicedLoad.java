@@ -25,10 +25,10 @@ final class SlicedLoad {
         this.loader = loader;
     }
 
-    /** Starts a call's load in {@code slices} slices, none taken yet; 0 when the weights are loaded already. */
+    /** Starts a call's load in {@code slices} slices, none taken yet. */
     void begin(int slices) {
-        if (slices < 0) {
-            throw new IllegalArgumentException("the weights load in 0 or more slices, got " + slices);
+        if (slices < 1) {
+            throw new IllegalArgumentException("the weights load in at least 1 slice, got " + slices);
         }
         this.slices = slices;
         next.set(0);

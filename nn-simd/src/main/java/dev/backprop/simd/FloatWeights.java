@@ -2,8 +2,6 @@ package dev.backprop.simd;
 
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.RangeTask;
-import java.util.Objects;
 
 /**
  * A network's weights in float32, in the two forms the products of back-propagation read, both in the
@@ -47,22 +45,6 @@ public final class FloatWeights {
      * time; the result does not depend on how it was split.
      */
     public void load(Parameters params, int part, int parts) {
-        load(params, part, parts, null);
-    }
-
-    /**
-     * Part {@code part} of {@code parts} of an in-place update of the weights followed by their load:
-     * {@code update} runs over the indices of each strip of rows this part loads (a contiguous range of the
-     * parameters, a few hundred KB), and the strip is converted right after, while the update has left it
-     * in the cache. Over all parts, {@code update} sees every index of the parameters exactly once. The
-     * optimizer's step reads and writes every weight; the load read them all again from memory after it,
-     * a pass that costs as much as the update itself.
-     */
-    public void updateAndLoad(Parameters params, int part, int parts, RangeTask update) {
-        load(params, part, parts, Objects.requireNonNull(update, "update"));
-    }
-
-    private void load(Parameters params, int part, int parts, RangeTask update) {
         if (!params.network().equals(network)) {
             throw new IllegalArgumentException("weights of " + params.network() + " do not fit " + network);
         }
@@ -76,9 +58,6 @@ public final class FloatWeights {
             int first = Math.min(rows, (int) ((long) strips * part / parts) * Panels.WIDTH);
             int last = Math.min(rows, (int) ((long) strips * (part + 1) / parts) * Panels.WIDTH);
             if (Panels.narrow(rows)) {
-                if (update != null && first < last) {
-                    update.run(base + first * cols, base + last * cols);
-                }
                 // Wᵀ of a narrow layer is kept column by column, which is W as stored
                 for (int i = base + first * cols; i < base + last * cols; i++) {
                     forward[i] = (float) values[i];
@@ -93,9 +72,6 @@ public final class FloatWeights {
             // by row, 2.9 ms a strip at a time reading 48 rows at once, 2.2 ms in tiles of 16 rows).
             for (int j0 = first; j0 < last; j0 += Panels.WIDTH) {
                 int j1 = Math.min(last, j0 + Panels.WIDTH);
-                if (update != null) {
-                    update.run(base + j0 * cols, base + j1 * cols);
-                }
                 strip(values, j0, j1, rows, cols, base);
                 rows(values, w, j0, j1, rows, cols, base);
             }

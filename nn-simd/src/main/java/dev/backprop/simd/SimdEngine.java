@@ -6,7 +6,6 @@ import dev.backprop.core.GradientEngine;
 import dev.backprop.core.GradientSum;
 import dev.backprop.core.Network;
 import dev.backprop.core.Parameters;
-import dev.backprop.core.RangeTask;
 import dev.backprop.core.Shapes;
 import dev.backprop.core.data.DataSet;
 
@@ -49,8 +48,6 @@ public final class SimdEngine implements GradientEngine {
     private final int block;
     private Workspace workspace;
     private FloatWeights ownWeights;
-    /** The parameters {@link #ownWeights} hold since {@link #updateWeights}, for the next call alone; else null. */
-    private Parameters preloaded;
 
     /** An engine with the kernels chosen for this JVM and blocks of {@value #DEFAULT_BLOCK}. */
     public SimdEngine() {
@@ -156,33 +153,11 @@ public final class SimdEngine implements GradientEngine {
         }
     }
 
-    /**
-     * The optimizer's update and the conversion of the weights to float32 in one pass, a strip of rows at a
-     * time while it is in the cache ({@link FloatWeights#updateAndLoad}); the next call on {@code params}
-     * skips its load.
-     */
-    @Override
-    public synchronized void updateWeights(Parameters params, int grain, RangeTask update) {
-        FloatWeights fw = weightsFor(params);
-        preloaded = null;
-        fw.updateAndLoad(params, 0, 1, update);
-        preloaded = params;
-    }
-
     private FloatWeights load(Parameters params) {
-        FloatWeights fw = weightsFor(params);
-        if (preloaded != params) {
-            fw.load(params);
-        }
-        preloaded = null; // good for one call: the caller may change the weights after it
-        return fw;
-    }
-
-    private FloatWeights weightsFor(Parameters params) {
         if (ownWeights == null || !ownWeights.network.equals(params.network())) {
             ownWeights = new FloatWeights(params.network());
-            preloaded = null;
         }
+        ownWeights.load(params);
         return ownWeights;
     }
 

@@ -1,10 +1,8 @@
 package dev.backprop.core.train;
 
-import dev.backprop.core.Parameters;
 import dev.backprop.core.RangeTask;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The learning rate, the step count and the size check shared by the optimizers, and the cut of a step
@@ -28,20 +26,16 @@ abstract class AbstractOptimizer implements Optimizer, RangeTask {
 
     @Override
     public final void update(double[] weights, double[] d) {
-        step(weights, d, 1.0, null, null);
+        step(weights, d, 1.0, null);
     }
 
     /**
-     * One step of {@code params} from the gradient D = {@code g} / {@code divisor}, element by element (the
-     * division is exact for a divisor of 1, so an array that already holds D passes 1): the trainer passes
-     * Δ and m, which saves the pass that writes D. The slices run on {@code source}'s threads
-     * ({@link StepGradient#updateWeights}), which also refresh the engine's copy of the weights as they go.
+     * One step from the gradient D = {@code g} / {@code divisor}, element by element (the division is
+     * exact for a divisor of 1, so an array that already holds D passes 1): the trainer passes Δ and m, which
+     * saves the pass that writes D. The slices run on {@code source}'s threads, or on this thread when it is
+     * null.
      */
-    final void step(Parameters params, double[] g, double divisor, StepGradient source) {
-        step(params.values(), g, divisor, params, Objects.requireNonNull(source, "source"));
-    }
-
-    private void step(double[] weights, double[] g, double divisor, Parameters params, StepGradient source) {
+    final void step(double[] weights, double[] g, double divisor, StepGradient source) {
         if (weights.length != g.length) {
             throw new IllegalArgumentException("gradient has " + g.length + " entries for " + weights.length + " weights");
         }
@@ -54,7 +48,7 @@ abstract class AbstractOptimizer implements Optimizer, RangeTask {
             if (source == null) {
                 run(0, weights.length);
             } else {
-                source.updateWeights(params, SLICE, this);
+                source.runInSlices(weights.length, SLICE, this);
             }
         } finally {
             stepWeights = null;

@@ -51,15 +51,6 @@ public interface StepGradient {
     }
 
     /**
-     * Runs the optimizer's element-wise {@code update} of {@code params} on this source's threads, as
-     * {@link GradientEngine#updateWeights} does: an engine refreshes its own copy of the weights as it goes,
-     * so the next {@link #compute} need not read them all again. The default runs it in slices.
-     */
-    default void updateWeights(Parameters params, int grain, RangeTask update) {
-        runInSlices(params.network().parameterCount(), grain, update);
-    }
-
-    /**
      * The steps of {@code engine} over {@code data}: the whole set in place, or a shuffled mini-batch read
      * through a view of the epoch's order ({@link DataSet#reordered}), made once per order array, so that a
      * step neither copies the batch nor allocates: the engine reads the batch's rows straight into its own
@@ -78,11 +69,6 @@ public interface StepGradient {
             @Override
             public void runInSlices(int size, int grain, RangeTask task) {
                 engine.runInSlices(size, grain, task);
-            }
-
-            @Override
-            public void updateWeights(Parameters params, int grain, RangeTask update) {
-                engine.updateWeights(params, grain, update);
             }
 
             @Override

@@ -157,9 +157,9 @@ public final class Trainer {
                 }
                 if (fused) {
                     // D = Δ / m is formed inside the update, element by element
-                    ((AbstractOptimizer) optimizer).step(params, sum.deltaSum(), sum.count(), source);
+                    ((AbstractOptimizer) optimizer).step(weights, sum.deltaSum(), sum.count(), source);
                 } else if (optimizer instanceof AbstractOptimizer sliced) {
-                    sliced.step(params, d, 1.0, source);
+                    sliced.step(weights, d, 1.0, source);
                 } else {
                     optimizer.update(weights, d);
                 }
