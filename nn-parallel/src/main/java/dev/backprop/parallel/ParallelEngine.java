@@ -298,8 +298,8 @@ public final class ParallelEngine implements GradientEngine {
             throw failed instanceof RuntimeException r ? r : new IllegalStateException(failed);
         }
         if (into != null) {
-            GradientSum left = root.left.result;
-            GradientSum right = root.right.result;
+            Node left = root.left;
+            Node right = root.right;
             if (replace) {
                 into.setTotals(left.count() + right.count(), 0.0 + (left.lossSum() + right.lossSum()));
             } else {
@@ -316,8 +316,9 @@ public final class ParallelEngine implements GradientEngine {
     private void addPieces(int number, Node root) {
         for (int piece; (piece = addition.take(number)) >= 0; ) {
             // Read after the piece is taken: the caller keeps the call's sum until every taken piece is done.
-            RootAddition.add(call.into.deltaSum(), call.replace, root.left.result.deltaSum(),
-                    root.right.result.deltaSum(), piece);
+            Node l = root.left;
+            Node r = root.right;
+            RootAddition.add(call.into.deltaSum(), call.replace, l.doubles(), l.floats(), r.doubles(), r.floats(), piece);
             addition.pieceDone();
         }
     }
@@ -360,7 +361,15 @@ public final class ParallelEngine implements GradientEngine {
         final int hi;
         final Node left;
         final Node right;
+        /** This subtree's Δ in double precision, or null while it is a chunk's float32 Δ or not computed. */
         GradientSum result;
+        /**
+         * The engine that holds a chunk's Δ in float32 ({@link SimdEngine#computeInFloat}), kept out of the
+         * pool until the parent has added it; with its count and 0.0 + Σ J_i.
+         */
+        SimdEngine floatResult;
+        long floatCount;
+        double floatLoss;
 
         Node(Node parent, int lo, int hi) {
             super(parent);
@@ -375,6 +384,7 @@ public final class ParallelEngine implements GradientEngine {
             reinitialize();
             setPendingCount(0);
             result = null;
+            floatResult = null;
             if (left != null) {
                 left.reset();
                 right.reset();
@@ -386,6 +396,10 @@ public final class ParallelEngine implements GradientEngine {
             if (result != null) {
                 sums.push(result);
                 result = null;
+            }
+            if (floatResult != null) {
+                engines.push(floatResult);
+                floatResult = null;
             }
             if (left != null) {
                 left.release();
@@ -430,18 +444,62 @@ public final class ParallelEngine implements GradientEngine {
             addPieces(number, root);
         }
 
+        boolean computed() {
+            return result != null || floatResult != null;
+        }
+
+        double[] doubles() {
+            return result == null ? null : result.deltaSum();
+        }
+
+        float[] floats() {
+            return floatResult == null ? null : floatResult.floatDelta();
+        }
+
+        long count() {
+            return result != null ? result.count() : floatCount;
+        }
+
+        double lossSum() {
+            return result != null ? result.lossSum() : floatLoss;
+        }
+
+        /** Takes over the result of {@code child}, which no longer holds it. */
+        void adopt(Node child) {
+            result = child.result;
+            floatResult = child.floatResult;
+            floatCount = child.floatCount;
+            floatLoss = child.floatLoss;
+            child.result = null;
+            child.floatResult = null;
+        }
+
         @Override
         public void onCompletion(CountedCompleter<?> caller) {
             if (left != null && getCompleter() != null) {
-                GradientSum l = left.result;
-                GradientSum r = right.result;
-                left.result = null;
-                right.result = null;
-                if (l != null && r != null) {
-                    l.merge(r); // left += right: the order is fixed by the tree, not by which finished first
-                    sums.push(r);
+                if (left.computed() && right.computed()) {
+                    // left + right, the order fixed by the tree, not by which finished first; a chunk's float32 Δ
+                    // enters as 0.0 + Δ, the double sum it would have been flushed into
+                    GradientSum into = left.result != null ? left.result : right.result;
+                    if (into == null) {
+                        into = sums.pop();
+                        if (into == null) {
+                            into = GradientSum.zeros(network);
+                        }
+                    }
+                    RootAddition.add(into.deltaSum(), left.doubles(), left.floats(), right.doubles(), right.floats());
+                    into.setTotals(left.count() + right.count(), left.lossSum() + right.lossSum());
+                    if (left.result == into) {
+                        left.result = null;
+                    } else if (right.result == into) {
+                        right.result = null;
+                    }
+                    left.release();
+                    right.release();
+                    result = into;
+                } else {
+                    adopt(left.computed() ? left : right); // after a failure: whichever there is, for release()
                 }
-                result = l != null ? l : r;
             }
             if (getCompleter() == null) {
                 finish();
@@ -475,10 +533,39 @@ public final class ParallelEngine implements GradientEngine {
                 return;
             }
             try {
-                result = chunk(lo, start, end, null, true);
+                if (call.outputs == null && end - start <= SimdEngine.FLUSH_EXAMPLES) {
+                    floatChunk(this, lo, start, end);
+                } else {
+                    result = chunk(lo, start, end, null, true);
+                }
             } catch (Throwable t) {
                 // Recorded, not thrown: the tree still completes only when every chunk has finished.
                 call.fail(new ChunkFailedException(lo, start, end, t));
+            }
+        }
+    }
+
+    /**
+     * Computes chunk {@code index}, examples [start, end) of the call's data, into the float32 buffer of a
+     * pooled SIMD engine that the node keeps until its parent has added it.
+     */
+    private void floatChunk(Node node, int index, int start, int end) {
+        SimdEngine engine = engines.pop();
+        try {
+            if (engine == null) {
+                engine = new SimdEngine(block);
+            }
+            if (listener != null) {
+                listener.beforeChunk(index);
+            }
+            double loss = engine.computeInFloat(weights, call.data, start, end);
+            node.floatCount = end - start;
+            node.floatLoss = 0.0 + loss; // as a replaced sum holds it
+            node.floatResult = engine;
+            engine = null;
+        } finally {
+            if (engine != null) {
+                engines.push(engine);
             }
         }
     }

@@ -78,8 +78,77 @@ final class RootAddition {
      * reset sum's merge, without reading it.
      */
     static void add(double[] sum, boolean replace, double[] l, double[] r, int piece) {
+        add(sum, replace, l, null, r, null, piece);
+    }
+
+    /**
+     * Piece {@code piece} of the root's addition over operands that are each a double sum ({@code l}, {@code
+     * r}) or a chunk's float32 Δ ({@code lf}, {@code rf}, the other one null), a float entering as 0.0 + f, the
+     * double a chunk's sum would have held: the bits of {@link #add(double[], boolean, double[], double[], int)}
+     * over those doubles.
+     */
+    static void add(double[] sum, boolean replace, double[] l, float[] lf, double[] r, float[] rf, int piece) {
         int start = (int) ((long) sum.length * piece / PIECES);
         int end = (int) ((long) sum.length * (piece + 1) / PIECES);
+        if (l != null && r != null) {
+            addDoubles(sum, replace, l, r, start, end);
+        } else if (lf != null && rf != null) {
+            if (replace) {
+                for (int i = start; i < end; i++) {
+                    sum[i] = 0.0 + ((0.0 + lf[i]) + (0.0 + rf[i]));
+                }
+            } else {
+                for (int i = start; i < end; i++) {
+                    sum[i] += (0.0 + lf[i]) + (0.0 + rf[i]);
+                }
+            }
+        } else if (l != null) {
+            if (replace) {
+                for (int i = start; i < end; i++) {
+                    sum[i] = 0.0 + (l[i] + (0.0 + rf[i]));
+                }
+            } else {
+                for (int i = start; i < end; i++) {
+                    sum[i] += l[i] + (0.0 + rf[i]);
+                }
+            }
+        } else if (replace) {
+            for (int i = start; i < end; i++) {
+                sum[i] = 0.0 + ((0.0 + lf[i]) + r[i]);
+            }
+        } else {
+            for (int i = start; i < end; i++) {
+                sum[i] += (0.0 + lf[i]) + r[i];
+            }
+        }
+    }
+
+    /**
+     * into = left + right over a whole inner node of the tree, where {@code into} is the array of one of the
+     * operands or a free one: each element is read before it is written, so writing over an operand is safe.
+     */
+    static void add(double[] into, double[] l, float[] lf, double[] r, float[] rf) {
+        int n = into.length;
+        if (l != null && r != null) {
+            for (int i = 0; i < n; i++) {
+                into[i] = l[i] + r[i];
+            }
+        } else if (lf != null && rf != null) {
+            for (int i = 0; i < n; i++) {
+                into[i] = (0.0 + lf[i]) + (0.0 + rf[i]);
+            }
+        } else if (l != null) {
+            for (int i = 0; i < n; i++) {
+                into[i] = l[i] + (0.0 + rf[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                into[i] = (0.0 + lf[i]) + r[i];
+            }
+        }
+    }
+
+    private static void addDoubles(double[] sum, boolean replace, double[] l, double[] r, int start, int end) {
         if (replace) {
             for (int i = start; i < end; i++) {
                 sum[i] = 0.0 + (l[i] + r[i]);

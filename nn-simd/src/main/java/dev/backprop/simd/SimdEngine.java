@@ -38,11 +38,12 @@ public final class SimdEngine implements GradientEngine {
     public static final int DEFAULT_BLOCK = 256;
 
     /**
-     * Δ is summed in float32 over at most this many examples before it is added into the double sum:
+     * Δ is summed in float32 over at most this many examples before it is added into the double sum (and
+     * {@link #computeInFloat} takes at most this many):
      * adding a whole parameter array into doubles after every block would cost as much memory traffic as
      * a small layer's products, and float32 sums of a few thousand terms lose less than 1e-6 relative.
      */
-    static final int FLUSH_EXAMPLES = 2048;
+    public static final int FLUSH_EXAMPLES = 2048;
 
     private final Kernels kernels;
     private final int block;
@@ -109,6 +110,33 @@ public final class SimdEngine implements GradientEngine {
      */
     public synchronized void compute(FloatWeights weights, DataSet data, int from, int to, GradientSum sum) {
         run(weights, data, from, to, sum, true);
+    }
+
+    /**
+     * Δ over examples {@code [from, to)}, at most {@value #FLUSH_EXAMPLES} of them, left in float32 in this
+     * engine's own buffer ({@link #floatDelta()}, valid until the next call) instead of added into a double
+     * sum; returns Σ J_i. {@link #compute(FloatWeights, DataSet, int, int, GradientSum)} over the same range
+     * holds 0.0 + that buffer, element by element, and 0.0 + Σ J_i: a caller that adds two of these buffers
+     * into doubles itself (the parallel engine's tree) gets the bits of adding the two double sums, without
+     * the pass that writes each chunk's doubles and the one that reads them back.
+     */
+    public synchronized double computeInFloat(FloatWeights weights, DataSet data, int from, int to) {
+        if (from >= to || to - from > FLUSH_EXAMPLES) {
+            throw new IllegalArgumentException("a float32 gradient takes 1 to " + FLUSH_EXAMPLES + " examples, got "
+                    + (to - from));
+        }
+        Workspace w = workspace(weights.network);
+        double loss = 0.0;
+        for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            loss += w.gradient(weights, data, start, end, start > from);
+        }
+        return loss;
+    }
+
+    /** The float32 Δ of the last {@link #computeInFloat} call, in the layout of the parameters. */
+    public float[] floatDelta() {
+        return workspace.blockDelta;
     }
 
     private void run(FloatWeights weights, DataSet data, int from, int to, GradientSum sum, boolean replace) {
