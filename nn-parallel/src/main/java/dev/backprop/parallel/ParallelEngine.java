@@ -27,9 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  * workers, or one the caller passes in; never the common pool. The caller computes its share of the
  * chunks (the first ⌈chunks/threads⌉) itself instead of sleeping while a worker wakes up for them, which
  * matters most for small batches of two or three chunks. {@link #close()} shuts down only a pool the engine
- * made. The weights are rounded to float32 once per call and shared read-only by the workers. Workers' engines, partial sums and the tree's tasks are
- * made on first use and reused, so a call in the steady state allocates nothing, and the partial sums
- * alive at once are bounded by the tree's depth times the threads, not by the number of chunks.
+ * made. The weights are rounded to float32 once per call and shared read-only by the workers. A chunk
+ * (at most {@link SimdEngine#FLUSH_EXAMPLES} examples, as the default chunking's always are) leaves its Δ
+ * in its engine's float32 buffer, and the tree adds two such buffers into doubles itself, each element as
+ * 0.0 + f, the double a chunk's own sum would have held: the same bits without the pass that wrote every
+ * chunk's double sum and the one that read it back (about a tenth of a two-thread training step at a
+ * batch of 256). Workers' engines, partial sums and the tree's tasks are made on first use and reused, so
+ * a call in the steady state allocates nothing, and the partial results alive at once are bounded by the
+ * tree's depth times the threads, not by the number of chunks.
  *
  * <p>Calls from several application threads on one engine queue (one call runs at a time, on all the
  * pool's threads). To run calls side by side, give each application thread its own engine; engines can
