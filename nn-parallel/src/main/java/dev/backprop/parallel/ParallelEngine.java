@@ -555,14 +555,8 @@ public final class ParallelEngine implements GradientEngine {
      * pooled SIMD engine that the node keeps until its parent has added it.
      */
     private void floatChunk(Node node, int index, int start, int end) {
-        SimdEngine engine = engines.pop();
+        SimdEngine engine = engineFor(index);
         try {
-            if (engine == null) {
-                engine = new SimdEngine(block);
-            }
-            if (listener != null) {
-                listener.beforeChunk(index);
-            }
             double loss = engine.computeInFloat(weights, call.data, start, end);
             node.floatCount = end - start;
             node.floatLoss = 0.0 + loss; // as a replaced sum holds it
@@ -581,14 +575,8 @@ public final class ParallelEngine implements GradientEngine {
      * {@code sum} is null. Returns the sum, or null when the call predicts (the outputs are written in place).
      */
     private GradientSum chunk(int index, int start, int end, GradientSum sum, boolean replace) {
-        SimdEngine engine = engines.pop();
+        SimdEngine engine = engineFor(index);
         try {
-            if (engine == null) {
-                engine = new SimdEngine(block);
-            }
-            if (listener != null) {
-                listener.beforeChunk(index);
-            }
             if (call.outputs != null) {
                 engine.predict(weights, call.data, start, end, call.outputs,
                         call.outputsAt + (start - call.from) * network.outputs());
@@ -611,5 +599,22 @@ public final class ParallelEngine implements GradientEngine {
                 engines.push(engine);
             }
         }
+    }
+
+    /** A pooled SIMD engine (made on first use) for chunk {@code index}, after the test hook has seen it. */
+    private SimdEngine engineFor(int index) {
+        SimdEngine engine = engines.pop();
+        if (engine == null) {
+            engine = new SimdEngine(block);
+        }
+        if (listener != null) {
+            try {
+                listener.beforeChunk(index);
+            } catch (RuntimeException | Error e) {
+                engines.push(engine);
+                throw e;
+            }
+        }
+        return engine;
     }
 }
