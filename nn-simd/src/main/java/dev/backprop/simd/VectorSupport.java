@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
  * Vector API statics live in {@link PanamaSpecies}, which is loaded inside a {@code try}, so a JVM started
  * without {@code --add-modules jdk.incubator.vector} falls back to the scalar path instead of failing.
  *
- * <p>The system property {@value #WIDTH_PROPERTY} (test-only; {@code 128}, {@code 256}, {@code 512} or
- * {@code scalar}) forces a width so that every path is exercised on one machine.
+ * <p>The system property {@value #WIDTH_PROPERTY} ({@code 128}, {@code 256}, {@code 512} or {@code scalar})
+ * forces a width: a diagnostic switch, not a tuning knob, so that the claim of the same bits at every width
+ * can be checked on one machine (the tests compute at every width; CI trains with {@code ./nn} at each and
+ * compares the model files). The choice is logged at start-up either way.
  */
 public final class VectorSupport {
-    /** Forces the vector width in bits, or {@code scalar}. For tests. */
+    /** Forces the vector width in bits, or {@code scalar}: for checking that every width gives the same bits. */
     public static final String WIDTH_PROPERTY = "nn.simd.width";
 
     private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
