@@ -133,7 +133,7 @@ public final class ParallelEngine implements GradientEngine {
         return "parallel";
     }
 
-    /** The optimizer's update and the batch's gathering, on the threads the gradient runs on. */
+    /** The optimizer's update, on the threads the gradient runs on. */
     @Override
     public void runInSlices(int size, int grain, dev.backprop.core.RangeTask task) {
         if (closed) {
@@ -469,16 +469,6 @@ public final class ParallelEngine implements GradientEngine {
             return result != null ? result.lossSum() : floatLoss;
         }
 
-        /** Takes over the result of {@code child}, which no longer holds it. */
-        void adopt(Node child) {
-            result = child.result;
-            floatResult = child.floatResult;
-            floatCount = child.floatCount;
-            floatLoss = child.floatLoss;
-            child.result = null;
-            child.floatResult = null;
-        }
-
         @Override
         public void onCompletion(CountedCompleter<?> caller) {
             if (left != null && getCompleter() != null) {
@@ -503,7 +493,9 @@ public final class ParallelEngine implements GradientEngine {
                     right.release();
                     result = into;
                 } else {
-                    adopt(left.computed() ? left : right); // after a failure: whichever there is, for release()
+                    // a chunk failed or the call was cancelled: nothing reads this subtree's sum
+                    left.release();
+                    right.release();
                 }
             }
             if (getCompleter() == null) {
