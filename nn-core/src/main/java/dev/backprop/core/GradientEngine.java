@@ -52,8 +52,8 @@ public interface GradientEngine extends AutoCloseable {
     /**
      * Runs {@code task} over {@code [0, size)}, cut into slices of at least {@code grain} indices that this
      * engine's threads take side by side when it has threads of its own, and returns when every slice is
-     * done. The trainer gives it the optimizer's update and the gathering of a shuffled mini-batch, so that
-     * the work between two gradients runs on every thread the gradient ran on. The default runs the whole
+     * done. The trainer gives it the optimizer's update, so that the work between two gradients runs on every
+     * thread the gradient ran on. The default runs the whole
      * range on the calling thread.
      */
     default void runInSlices(int size, int grain, RangeTask task) {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs element-wise work (an optimizer's update, the gathering of a batch) over a range in slices, one
+ * Runs element-wise work (an optimizer's update) over a range in slices, one
  * per thread, on the calling thread and the pool's workers. The slices are claimed from a counter by
  * whichever thread comes first: the caller takes the first and then any slice no worker has claimed yet,
  * so a run never waits for a worker that has not started (a wake-up can take longer than the whole
@@ -18,8 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * with the current one when it runs.
  *
  * <p>How the range is cut does not change a bit of an element-wise task's result; slices start at
- * multiples of 8 indices so that two threads never write one cache line of doubles (or, for a batch's
- * rows, split fewer of them).
+ * multiples of 8 indices so that two threads never write one cache line of doubles.
  */
 final class SliceRunner {
     private static final long SPIN_NANOS = 200_000;

@@ -159,7 +159,7 @@ class SlicedUpdateTest {
     }
 
     @Test
-    void withL2AndShuffledBatchesGatheredInSlicesTheWeightsAreTheSameOnEveryThreadCount() {
+    void withL2AndShuffledBatchesTheWeightsAreTheSameOnEveryThreadCount() {
         Network network = RandomProblems.network(new int[] {300, 60, 10}, Activation.RELU, Activation.SOFTMAX, true);
         DataSet data = RandomProblems.data(network, 300, 4, false);
         double[] first = null;

@@ -322,23 +322,14 @@ public final class DataSet {
      * {@code buffer} (made by {@link #newBuffer}), so that a shuffled mini-batch is contiguous.
      */
     public void gatherInto(int[] order, int from, int to, DataSet buffer) {
-        gatherInto(order, from, to, buffer, 0);
-    }
-
-    /**
-     * Copies the examples {@code order[from .. to)} of this set to rows {@code row .. row + to − from} of
-     * {@code buffer}: a part of a mini-batch, so that several threads can each gather one.
-     */
-    public void gatherInto(int[] order, int from, int to, DataSet buffer, int row) {
         if (!buffer.buffer || buffer.inputSize != inputSize || buffer.targetSize != targetSize
                 || (buffer.floatInputs != null) != (floatInputs != null) || (buffer.labels != null) != (labels != null)) {
             throw new IllegalArgumentException("the target is not a buffer made by newBuffer() of this data set");
         }
-        if (row < 0 || to - from > buffer.size - row) {
-            throw new IllegalArgumentException((to - from) + " examples " + (row == 0 ? "" : "from row " + row + " ")
-                    + "do not fit a buffer of " + buffer.size);
+        if (to - from > buffer.size) {
+            throw new IllegalArgumentException((to - from) + " examples do not fit a buffer of " + buffer.size);
         }
-        for (int r = row, p = from; p < to; r++, p++) {
+        for (int r = 0, p = from; p < to; r++, p++) {
             int i = row(order[p]);
             if (floatInputs != null) {
                 System.arraycopy(floatInputs, i * inputSize, buffer.floatInputs, r * inputSize, inputSize);

@@ -116,7 +116,7 @@ public final class Trainer {
         // number of threads); without L2 they also form D = Δ/m themselves, which saves the pass that writes D and
         // the one that reads it back. With L2, D is formed first and holds D + λW.
         boolean fused = l2 == 0 && optimizer instanceof AbstractOptimizer;
-        double[] d = new double[network.parameterCount()];
+        double[] d = fused ? null : new double[network.parameterCount()];
         double[] weights = params.values();
 
         long step = from.steps();
